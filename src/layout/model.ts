@@ -1,0 +1,54 @@
+// The engine's output: plain data, exactly the `layout --json` contract of docs/PRODUCT.md.
+
+export const ABI_NAMES = [
+  'x86_64', 'i386', 'x32', 'aarch64', 'arm', 'riscv64', 'riscv32',
+  's390x', 'ppc64le', 'ppc64', 'ppc32', 'mips', 'mips64',
+] as const;
+export type AbiName = (typeof ABI_NAMES)[number];
+
+export interface FieldLayout {
+  /** Member names from the top-level record joined by '.'; anonymous members add no segment. */
+  path: string;
+  /** Bytes from the start of the top-level record (for bit-fields: floor(bitOffset / 8)). */
+  offset: number;
+  /** sizeof the member's type (for bit-fields: of the declared type). */
+  size: number;
+  /** The type as written (`__u32`, `struct kvm_regs`, `__u8[6]`). */
+  type: string;
+  /** Bit-fields only: bits from the start of the record, in allocation order (as clang dumps it). */
+  bitOffset?: number;
+  bitWidth?: number;
+}
+
+export interface RecordLayout {
+  kind: 'struct' | 'union';
+  name: string;
+  /** Include path of the header defining it: `linux/kvm.h`, `asm/kvm.h`. */
+  header: string;
+  /** Present when the record has no tag and is named by a typedef. */
+  typedef?: true;
+  size: number;
+  align: number;
+  fields: FieldLayout[];
+}
+
+export type IoctlDir = 'none' | 'read' | 'write' | 'read-write';
+
+export interface IoctlFields { dir: IoctlDir; type: number; nr: number; size: number }
+
+export interface MacroValue {
+  name: string;
+  header: string;
+  /** Decimal; negative only when the C type of the expression is signed. */
+  value: string;
+  ioctl?: IoctlFields;
+}
+
+export interface Diagnostic { header: string; line: number; message: string }
+
+export interface AbiLayout {
+  abi: AbiName;
+  records: RecordLayout[];
+  macros: MacroValue[];
+  diagnostics: Diagnostic[];
+}
