@@ -1,0 +1,387 @@
+// The preprocessor: one translation unit (`#include <HEADER>`) -> the token stream the C stage
+// parses, plus the macro table as it stands at the end (macro values are read from it).
+
+import { evaluate, ExprError } from './expr.js';
+import { Expander, Reader, type Macro, type MacroTable, type TokenSource } from './macro.js';
+import { TK, type SourceFile, type Token } from './tokenize.js';
+
+/** A tokenized header, shared by every translation unit that includes it. */
+export interface HeaderUnit {
+  file: SourceFile;
+  tokens: Token[];
+  /** Tokenizer problems (unterminated comment). */
+  problems: { line: number; message: string }[];
+  /** The macro of a whole-file `#ifndef X / #define X ... #endif` guard, if it has one. */
+  guard?: string;
+}
+
+/** Where includes come from: the tree, seen through its layout profile. */
+export interface IncludeResolver {
+  /** The header for an include path, or undefined if there is none. */
+  resolve(includePath: string): HeaderUnit | undefined;
+}
+
+export interface Diagnostic { header: string; line: number; message: string }
+
+export interface PreprocessResult {
+  tokens: Token[];
+  macros: MacroTable;
+  diagnostics: Diagnostic[];
+  /** Include paths of every header this unit read, the entry first. */
+  included: string[];
+}
+
+/** Macro names that, when expanded, make a macro's value an ioctl number. */
+export type ExpansionObserver = (m: Macro) => void;
+
+interface Cond { active: boolean; taken: boolean; sawElse: boolean; line: number }
+
+interface FileFrame {
+  unit: HeaderUnit;
+  pos: number;
+  conds: Cond[];
+}
+
+const MAX_INCLUDE_DEPTH = 200;
+
+export class Preprocessor implements TokenSource {
+  private readonly frames: FileFrame[] = [];
+  private readonly out: Token[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly once = new Set<string>();
+  private readonly included: string[] = [];
+  private readonly includedSet = new Set<string>();
+  private readonly expander: Expander;
+  private readonly reader: Reader;
+
+  constructor(
+    private readonly resolver: IncludeResolver,
+    readonly macros: MacroTable,
+    /** Fallbacks for base headers a tree may lack (`linux/types.h` in kvmtool's copies). */
+    private readonly fallback: (includePath: string) => HeaderUnit | undefined = () => undefined,
+  ) {
+    this.expander = new Expander(macros);
+    this.reader = new Reader(this);
+  }
+
+  /** Runs `#include <entry>` to the end. */
+  run(entry: string): PreprocessResult {
+    const unit = this.resolver.resolve(entry) ?? this.fallback(entry);
+    if (!unit) throw new Error(`no header ${entry}`);
+    this.enter(unit);
+    for (let t = this.reader.next(); t; t = this.reader.next()) {
+      if (!this.expander.expand(t, this.reader)) this.out.push(t);
+    }
+    return { tokens: this.out, macros: this.macros, diagnostics: this.diagnostics, included: this.included };
+  }
+
+  // --- TokenSource: the file stack, with directives handled as they are met -------------------
+
+  peek(): Token | undefined {
+    for (;;) {
+      const f = this.frames[this.frames.length - 1];
+      if (!f) return undefined;
+      const t = f.unit.tokens[f.pos];
+      if (!t) { this.leave(); continue; }
+      if (t.bol && t.kind === TK.Punct && t.text === '#') { this.directive(f); continue; }
+      if (f.conds.length > 0 && !f.conds[f.conds.length - 1]!.active) { this.skipLine(f); continue; }
+      return t;
+    }
+  }
+
+  next(): Token | undefined {
+    const t = this.peek();
+    if (t) this.frames[this.frames.length - 1]!.pos++;
+    return t;
+  }
+
+  private enter(unit: HeaderUnit): void {
+    if (this.frames.length >= MAX_INCLUDE_DEPTH) {
+      this.diag(this.here(), `#include nested too deeply at ${unit.file.name}`);
+      return;
+    }
+    for (const p of unit.problems) this.diagnostics.push({ header: unit.file.name, line: p.line, message: p.message });
+    if (!this.includedSet.has(unit.file.name)) {
+      this.includedSet.add(unit.file.name);
+      this.included.push(unit.file.name);
+    }
+    this.frames.push({ unit, pos: 0, conds: [] });
+  }
+
+  private leave(): void {
+    const f = this.frames.pop()!;
+    for (const c of f.conds) this.diagnostics.push({ header: f.unit.file.name, line: c.line, message: 'unterminated #if' });
+  }
+
+  private here(): Token | undefined {
+    const f = this.frames[this.frames.length - 1];
+    return f?.unit.tokens[Math.min(f.pos, f.unit.tokens.length - 1)];
+  }
+
+  private diag(at: Token | undefined, message: string): void {
+    this.diagnostics.push({ header: at?.file.name ?? '<unknown>', line: at?.line ?? 0, message });
+  }
+
+  /** Skips tokens of a group that is not taken, up to the next line's start. */
+  private skipLine(f: FileFrame): void {
+    const toks = f.unit.tokens;
+    let p = f.pos + 1;
+    while (p < toks.length && !toks[p]!.bol) p++;
+    f.pos = p;
+  }
+
+  /** The rest of the directive's line, starting at f.pos; leaves f.pos on the next line. */
+  private lineRest(f: FileFrame): Token[] {
+    const toks = f.unit.tokens;
+    const start = f.pos;
+    let end = start;
+    while (end < toks.length && !toks[end]!.bol) end++;
+    f.pos = end;
+    return toks.slice(start, end);
+  }
+
+  private directive(f: FileFrame): void {
+    const hash = f.unit.tokens[f.pos]!;
+    f.pos++;
+    const nameTok = f.unit.tokens[f.pos];
+    if (!nameTok || nameTok.bol) return; // null directive
+    f.pos++;
+    const name = nameTok.text;
+    const active = f.conds.length === 0 || f.conds[f.conds.length - 1]!.active;
+
+    if (!active) {
+      // Skipped group: only nesting and the branch directives matter.
+      switch (name) {
+        case 'if': case 'ifdef': case 'ifndef':
+          this.lineRest(f);
+          f.conds.push({ active: false, taken: true, sawElse: false, line: hash.line });
+          return;
+        case 'elif': case 'else': case 'endif':
+          break;
+        default:
+          this.lineRest(f);
+          return;
+      }
+    }
+
+    switch (name) {
+      case 'include':
+      case 'include_next':
+        return this.include(f, hash);
+      case 'define':
+        return this.define(f);
+      case 'undef': {
+        const rest = this.lineRest(f);
+        if (rest[0]) this.macros.delete(rest[0].text);
+        return;
+      }
+      case 'if': case 'ifdef': case 'ifndef': {
+        const rest = this.lineRest(f);
+        const v = name === 'if' ? this.ifValue(rest, hash) : (rest[0] ? this.macros.has(rest[0].text) : false) === (name === 'ifdef');
+        f.conds.push({ active: v, taken: v, sawElse: false, line: hash.line });
+        return;
+      }
+      case 'elif': {
+        const rest = this.lineRest(f);
+        const c = f.conds[f.conds.length - 1];
+        if (!c) return this.diag(hash, '#elif without #if');
+        const parentActive = f.conds.length < 2 || f.conds[f.conds.length - 2]!.active;
+        if (c.taken || !parentActive) { c.active = false; return; }
+        c.active = this.ifValue(rest, hash);
+        c.taken = c.active;
+        return;
+      }
+      case 'else': {
+        this.lineRest(f);
+        const c = f.conds[f.conds.length - 1];
+        if (!c) return this.diag(hash, '#else without #if');
+        const parentActive = f.conds.length < 2 || f.conds[f.conds.length - 2]!.active;
+        c.active = parentActive && !c.taken;
+        c.taken = true;
+        c.sawElse = true;
+        return;
+      }
+      case 'endif':
+        this.lineRest(f);
+        if (!f.conds.pop()) this.diag(hash, '#endif without #if');
+        return;
+      case 'pragma':
+        return this.pragma(f, hash);
+      case 'error':
+        this.diag(hash, `#error ${this.lineRest(f).map((t) => t.text).join(' ')}`);
+        return;
+      case 'warning': case 'line': case 'ident': case 'sccs':
+        this.lineRest(f);
+        return;
+      default:
+        this.lineRest(f);
+        this.diag(hash, `unknown directive #${name}`);
+    }
+  }
+
+  private define(f: FileFrame): void {
+    const rest = this.lineRest(f);
+    const nameTok = rest[0];
+    if (!nameTok || nameTok.kind !== TK.Ident) return this.diag(nameTok, 'macro name missing in #define');
+    let body: Token[];
+    let params: string[] | undefined;
+    let variadic = false;
+    const lp = rest[1];
+    if (lp && lp.text === '(' && !lp.space) {
+      params = [];
+      let i = 2;
+      for (; i < rest.length && rest[i]!.text !== ')'; i++) {
+        const t = rest[i]!;
+        if (t.text === ',') continue;
+        if (t.text === '...') { variadic = true; continue; }
+        if (t.kind === TK.Ident) {
+          // GNU named variadic parameter: `args...`
+          if (rest[i + 1]?.text === '...') { variadic = true; params.push(t.text); i++; continue; }
+          params.push(t.text);
+        }
+      }
+      body = rest.slice(i + 1);
+      // A named variadic parameter stands for __VA_ARGS__.
+      if (variadic && params.length > 0 && rest.some((t, k) => t.text === '...' && rest[k - 1]?.kind === TK.Ident)) {
+        const va = params.pop()!;
+        body = body.map((t) => (t.text === va ? { ...t, text: '__VA_ARGS__' } : t));
+      }
+    } else {
+      body = rest.slice(1);
+    }
+    this.macros.set(nameTok.text, {
+      name: nameTok.text, params, variadic, body, header: nameTok.file.name, line: nameTok.line, builtin: false,
+    });
+  }
+
+  private ifValue(rest: Token[], at: Token): boolean {
+    // `defined X` is read before expansion, and again after it (a macro may expand to `defined`).
+    const resolved = this.expander.expandAll(this.replaceDefined(rest));
+    try {
+      return evaluate(this.replaceDefined(resolved)).v !== 0n;
+    } catch (e) {
+      if (!(e instanceof ExprError)) throw e;
+      this.diag(at, `#if: ${e.message}`);
+      return false;
+    }
+  }
+
+  private replaceDefined(toks: Token[]): Token[] {
+    const out: Token[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      if (t.kind === TK.Ident && (t.text === 'defined' || t.text === '__has_include')) {
+        let j = i + 1;
+        const paren = toks[j]?.text === '(';
+        if (paren) j++;
+        let value: boolean;
+        if (t.text === 'defined') {
+          value = this.macros.has(toks[j]?.text ?? '');
+          j++;
+        } else {
+          // __has_include(<a/b.h>) or ("a/b.h")
+          let path = '';
+          if (toks[j]?.kind === TK.String) path = toks[j++]!.text.slice(1, -1);
+          else if (toks[j]?.text === '<') {
+            j++;
+            while (j < toks.length && toks[j]!.text !== '>') path += toks[j++]!.text;
+            j++;
+          }
+          value = this.resolver.resolve(path) !== undefined;
+        }
+        if (paren) j++; // ')'
+        out.push({ ...t, kind: TK.Number, text: value ? '1' : '0' });
+        i = j - 1;
+        continue;
+      }
+      out.push(t);
+    }
+    return out;
+  }
+
+  private include(f: FileFrame, hash: Token): void {
+    let rest = this.lineRest(f);
+    if (rest[0] && rest[0].kind === TK.Ident) rest = this.expander.expandAll(rest);
+    let path: string | undefined;
+    let quoted = false;
+    if (rest[0]?.kind === TK.String) {
+      path = rest[0].text.slice(1, -1);
+      quoted = true;
+    } else if (rest[0]?.text === '<') {
+      path = '';
+      for (let i = 1; i < rest.length && rest[i]!.text !== '>'; i++) path += (rest[i]!.space && path ? ' ' : '') + rest[i]!.text;
+    }
+    if (!path) return this.diag(hash, '#include expects "FILE" or <FILE>');
+    let unit: HeaderUnit | undefined;
+    if (quoted) {
+      // "x.h" is looked up beside the including header first.
+      const from = f.unit.file.name;
+      const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
+      unit = this.resolver.resolve(normalize(dir + path));
+    }
+    unit ??= this.resolver.resolve(normalize(path)) ?? this.fallback(normalize(path));
+    if (!unit) return this.diag(hash, `#include <${path}>: no such header in the tree`);
+    if (this.once.has(unit.file.name)) return;
+    if (unit.guard && this.macros.has(unit.guard)) return;
+    this.enter(unit);
+  }
+
+  private pragma(f: FileFrame, hash: Token): void {
+    const rest = this.lineRest(f);
+    const what = rest[0]?.text;
+    if (what === 'once') {
+      this.once.add(f.unit.file.name);
+      return;
+    }
+    if (what === 'pack') {
+      // Passed on to the C stage as `__pragma_pack ( args )`: it changes record layout.
+      this.out.push({ kind: TK.Ident, text: '__pragma_pack', file: hash.file, line: hash.line, space: true, bol: false });
+      for (const t of rest.slice(1)) this.out.push({ ...t, bol: false });
+    }
+  }
+}
+
+function normalize(path: string): string {
+  if (!path.includes('.')) return path;
+  const parts: string[] = [];
+  for (const p of path.split('/')) {
+    if (p === '.' || p === '') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  return parts.join('/');
+}
+
+/** Finds a whole-file include guard so that a second `#include` costs nothing. */
+export function findGuard(tokens: readonly Token[]): string | undefined {
+  const t0 = tokens[0];
+  if (!t0 || t0.text !== '#' || !t0.bol) return undefined;
+  let name: string | undefined;
+  const d = tokens[1]?.text;
+  if (d === 'ifndef' && tokens[2]?.kind === TK.Ident && tokens[3]?.bol) name = tokens[2].text;
+  else if (d === 'if' && tokens[2]?.text === '!' && tokens[3]?.text === 'defined') {
+    const paren = tokens[4]?.text === '(';
+    const n = tokens[paren ? 5 : 4];
+    const after = tokens[paren ? 7 : 5];
+    if (n?.kind === TK.Ident && (!after || after.bol)) name = n.text;
+  }
+  if (!name) return undefined;
+  // The matching #endif must be the last directive, with nothing after it on its own level.
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!(t.bol && t.text === '#')) continue;
+    const dn = tokens[i + 1]?.text;
+    if (dn === 'if' || dn === 'ifdef' || dn === 'ifndef') depth++;
+    else if (dn === 'endif') {
+      depth--;
+      if (depth === 0) {
+        // Rest of this line is the #endif's; nothing may follow.
+        let j = i + 2;
+        while (j < tokens.length && !tokens[j]!.bol) j++;
+        return j === tokens.length ? name : undefined;
+      }
+    } else if ((dn === 'else' || dn === 'elif') && depth === 1) return undefined;
+  }
+  return undefined;
+}

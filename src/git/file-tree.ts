@@ -1,0 +1,66 @@
+// A tree of files addressed by '/'-separated paths relative to its root. The layout engine reads
+// headers only through this, so a checked-out directory and a git commit look the same to it.
+
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface TreeFile {
+  text: string;
+  /** A content id (git blob id, or a hash): equal ids mean equal text. Caches key on it. */
+  id: string;
+}
+
+export interface FileTree {
+  /** Files directly or indirectly under `dir` ('' = root), as paths relative to `dir`. */
+  list(dir: string): string[];
+  read(path: string): TreeFile | undefined;
+  isDir(path: string): boolean;
+}
+
+/** A directory on disk. */
+export class FsTree implements FileTree {
+  constructor(readonly root: string) {}
+
+  list(dir: string): string[] {
+    const out: string[] = [];
+    const walk = (rel: string): void => {
+      let names: string[];
+      try {
+        names = readdirSync(join(this.root, dir, rel));
+      } catch {
+        return;
+      }
+      for (const name of names.sort()) {
+        const r = rel ? `${rel}/${name}` : name;
+        let st;
+        try {
+          st = statSync(join(this.root, dir, r)); // follows symlinks (kernel-headers uses them)
+        } catch {
+          continue;
+        }
+        if (st.isDirectory()) walk(r);
+        else if (st.isFile()) out.push(r);
+      }
+    };
+    walk('');
+    return out;
+  }
+
+  read(path: string): TreeFile | undefined {
+    try {
+      const text = readFileSync(join(this.root, path), 'latin1');
+      return { text, id: createHash('sha1').update(text).digest('hex') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  isDir(path: string): boolean {
+    try {
+      return statSync(join(this.root, path)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,179 @@
+// The layout engine: a header tree and an ABI -> every record layout and integer macro value.
+// Each header is its own translation unit (`#include <HEADER>`), the way userspace meets it and
+// the way the compiler truth is taken; its records and macros are the ones it defines itself.
+
+import { findGuard, Preprocessor, type HeaderUnit, type IncludeResolver } from '../cpp/preprocess.js';
+import { buildHeaderMap, type HeaderMap, type LayoutSpec } from '../cpp/profile.js';
+import { tokenize, type SourceFile } from '../cpp/tokenize.js';
+import { headersInstallView, RAW_SOURCE_MACROS } from '../cpp/uapi-view.js';
+import { FALLBACK_HEADERS } from '../cpp/fallback-headers.js';
+import type { MacroTable } from '../cpp/macro.js';
+import { constantHooks, parseDeclarations, type Sizes } from '../c/parse.js';
+import type { FileTree } from '../git/file-tree.js';
+import { getAbi, type Abi } from './abi.js';
+import { recordLayout } from './flatten.js';
+import { MacroEvaluator } from './macro-values.js';
+import type { AbiLayout, AbiName, Diagnostic, MacroValue, RecordLayout } from './model.js';
+import { LayoutError, Measurer } from './record-layout.js';
+
+/**
+ * Tokenized headers by content: shared across translation units, ABIs and (for the indexer)
+ * commits. Tokens do not depend on the ABI, only on the text and the view applied to it.
+ */
+export class UnitCache {
+  private readonly units = new Map<string, HeaderUnit>();
+
+  get(key: string, name: string, text: () => string, raw: boolean): HeaderUnit {
+    const k = `${raw ? 'r' : 'i'}:${name}:${key}`;
+    let u = this.units.get(k);
+    if (!u) {
+      const file: SourceFile = { name, text: raw ? headersInstallView(text()) : text() };
+      const { tokens, problems } = tokenize(file);
+      u = { file, tokens, problems, guard: findGuard(tokens) };
+      this.units.set(k, u);
+    }
+    return u;
+  }
+
+  get size(): number {
+    return this.units.size;
+  }
+}
+
+export interface LayoutRequest {
+  tree: FileTree;
+  spec: LayoutSpec;
+  abi: AbiName;
+  /** Only these headers (include paths) as translation units; default: every header. */
+  only?: string[];
+  cache?: UnitCache;
+}
+
+export function layoutTree(req: LayoutRequest): AbiLayout {
+  const abi = getAbi(req.abi);
+  const map = buildHeaderMap(req.tree, req.spec, abi.karch);
+  const cache = req.cache ?? new UnitCache();
+  const resolver = treeResolver(req.tree, map, cache);
+  const predefined = predefinedMacros(abi, map.rawSource, cache);
+  const fallback = (path: string): HeaderUnit | undefined => {
+    const text = FALLBACK_HEADERS[path];
+    return text === undefined ? undefined : cache.get('builtin', path, () => text, false);
+  };
+
+  const records: RecordLayout[] = [];
+  const macros: MacroValue[] = [];
+  const diagnostics = new DiagnosticSet();
+  const entries = req.only ?? [...map.headers.keys()];
+  for (const entry of entries) {
+    const tu = layoutUnit(entry, abi, resolver, fallback, predefined);
+    records.push(...tu.records);
+    macros.push(...tu.macros);
+    for (const d of tu.diagnostics) diagnostics.add(d);
+  }
+  return { abi: abi.name, records, macros, diagnostics: diagnostics.list() };
+}
+
+export interface UnitLayout { records: RecordLayout[]; macros: MacroValue[]; diagnostics: Diagnostic[] }
+
+/** One translation unit: preprocess, parse, lay out what the entry header defines. */
+export function layoutUnit(
+  entry: string,
+  abi: Abi,
+  resolver: IncludeResolver,
+  fallback: (path: string) => HeaderUnit | undefined,
+  predefined: MacroTable,
+): UnitLayout {
+  const macroTable: MacroTable = new Map(predefined);
+  const pp = new Preprocessor(resolver, macroTable, fallback).run(entry);
+  const sizes = sizesOf(abi);
+  const { scope, diagnostics: parseDiags } = parseDeclarations(pp.tokens, sizes);
+  const diagnostics: Diagnostic[] = [...pp.diagnostics, ...parseDiags];
+
+  const records: RecordLayout[] = [];
+  for (const rec of scope.records) {
+    if (rec.header !== entry) continue;
+    const name = rec.tag ?? rec.typedefName;
+    if (!name) continue; // untagged and never named: only reachable as a member
+    try {
+      records.push(recordLayout(rec, name, sizes.measurer));
+    } catch (e) {
+      if (!(e instanceof LayoutError)) throw e;
+      diagnostics.push({ header: rec.header, line: rec.line, message: `${rec.kind} ${name} not laid out: ${e.message}` });
+    }
+  }
+
+  const macros: MacroValue[] = [];
+  const evaluator = new MacroEvaluator(macroTable, constantHooks(sizes, scope));
+  for (const m of macroTable.values()) {
+    if (m.header !== entry || m.params || m.builtin) continue;
+    const r = evaluator.evaluate(m.name);
+    if (!r) continue;
+    const mv: MacroValue = { name: m.name, header: entry, value: r.value.toString() };
+    if (r.ioctl) mv.ioctl = r.ioctl;
+    macros.push(mv);
+  }
+  return { records, macros, diagnostics };
+}
+
+function treeResolver(tree: FileTree, map: HeaderMap, cache: UnitCache): IncludeResolver {
+  return {
+    resolve(path) {
+      const ref = map.headers.get(path);
+      if (!ref) return undefined;
+      if ('synthetic' in ref) return cache.get('synthetic', path, () => ref.synthetic, false);
+      const f = tree.read(ref.treePath);
+      if (!f) return undefined;
+      return cache.get(f.id, path, () => f.text, map.rawSource);
+    },
+  };
+}
+
+const predefinedByAbi = new Map<string, MacroTable>();
+
+/** The ABI's predefined macros (and, for raw sources, unifdef's fixed ones) as a macro table. */
+export function predefinedMacros(abi: Abi, raw: boolean, cache: UnitCache): MacroTable {
+  const key = `${abi.name}:${raw}`;
+  let table = predefinedByAbi.get(key);
+  if (table) return table;
+  let text = abi.predefined;
+  if (raw) text += RAW_SOURCE_MACROS.defined.map((m) => `#define ${m} 1\n`).join('');
+  const unit = cache.get(`predefined-${key}`, '<built-in>', () => text, false);
+  table = new Map();
+  new Preprocessor({ resolve: (p) => (p === '<built-in>' ? unit : undefined) }, table).run('<built-in>');
+  for (const m of table.values()) m.builtin = true;
+  predefinedByAbi.set(key, table);
+  return table;
+}
+
+interface SizesWithMeasurer extends Sizes { measurer: Measurer }
+
+function sizesOf(abi: Abi): SizesWithMeasurer {
+  const measurer = new Measurer(abi);
+  const intType = (bytes: number, unsigned: boolean, rank: number) => ({ bits: bytes * 8, unsigned, rank });
+  return {
+    measurer,
+    sizeAlign: (t) => measurer.sizeAlign(t),
+    int: intType(4, false, 3),
+    long: intType(abi.long.size, false, 4),
+    llong: intType(8, false, 5),
+    sizeT: intType(abi.long.size, true, abi.long.size === 8 ? 4 : 3),
+    hasInt128: abi.int128 !== undefined,
+    charSigned: abi.charSigned,
+    abiName: abi.name,
+  };
+}
+
+/** Diagnostics from headers included by many units are reported once. */
+class DiagnosticSet {
+  private readonly seen = new Set<string>();
+  private readonly items: Diagnostic[] = [];
+  add(d: Diagnostic): void {
+    const k = `${d.header}\0${d.line}\0${d.message}`;
+    if (this.seen.has(k)) return;
+    this.seen.add(k);
+    this.items.push(d);
+  }
+  list(): Diagnostic[] {
+    return this.items;
+  }
+}
