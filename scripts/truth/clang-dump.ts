@@ -35,6 +35,7 @@ export function parseAbis(list: string): AbiName[] {
 
 /** Like FieldLayout minus `size`: clang's dump does not print member sizes. */
 export interface TruthField {
+  /** As FieldLayout; an unnamed bit-field (`int :0;`) gets an empty last segment: `` or `hw.`. */
   path: string;
   offset: number;
   type: string;

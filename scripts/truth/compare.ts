@@ -27,24 +27,37 @@ const key = (r: { header: string; name: string }): string => `${r.header}\0${r.n
 const showField = (f: Partial<TruthField>): string =>
   `${f.path || '(unnamed)'} @${f.offset}` + (f.bitWidth === undefined ? '' : ` bits ${f.bitOffset}+${f.bitWidth}`);
 
-/** What differs between two records (first difference only), or undefined when they match. */
+/**
+ * Unnamed bit-fields (`__u32 :8;`, `int :0;`) are padding, not members one can name: clang
+ * lists them (path ending in an empty segment), the contract need not. They are left out of
+ * the comparison on both sides; their effect shows in the offsets of what follows.
+ */
+const isNamed = (f: Partial<TruthField>): boolean =>
+  f.bitWidth === undefined || !(f.path === '' || f.path!.endsWith('.'));
+
+/** What differs between two records (record-level, then the first differing field), or undefined. */
 function recordDiff(t: TruthRecord, o: AbiLayout['records'][number]): string | undefined {
-  if (t.kind !== o.kind) return `kind: clang ${t.kind}, ours ${o.kind}`;
-  if (t.size !== o.size) return `size: clang ${t.size}, ours ${o.size}`;
-  if (t.align !== o.align) return `align: clang ${t.align}, ours ${o.align}`;
-  const n = Math.max(t.fields.length, o.fields.length);
-  for (let i = 0; i < n; i++) {
-    const a = t.fields[i];
-    const b = o.fields[i];
+  const diffs: string[] = [];
+  if (t.kind !== o.kind) diffs.push(`kind: clang ${t.kind}, ours ${o.kind}`);
+  if (t.size !== o.size) diffs.push(`size: clang ${t.size}, ours ${o.size}`);
+  if (t.align !== o.align) diffs.push(`align: clang ${t.align}, ours ${o.align}`);
+  if (Boolean(t.typedef) !== Boolean(o.typedef)) diffs.push(`typedef: clang ${Boolean(t.typedef)}, ours ${Boolean(o.typedef)}`);
+  const tf = t.fields.filter(isNamed);
+  const of = o.fields.filter(isNamed);
+  for (let i = 0; i < Math.max(tf.length, of.length); i++) {
+    const a = tf[i];
+    const b = of[i];
     if (!a || !b) {
       const extra = a ? `clang has ${showField(a)}` : `ours has ${showField(b!)}`;
-      return `field count: clang ${t.fields.length}, ours ${o.fields.length}; first extra #${i}: ${extra}`;
+      diffs.push(`field count: clang ${tf.length}, ours ${of.length}; first extra #${i}: ${extra}`);
+      break;
     }
     if (a.path !== b.path || a.offset !== b.offset || a.bitOffset !== b.bitOffset || a.bitWidth !== b.bitWidth) {
-      return `field #${i}: clang ${showField(a)}, ours ${showField(b)}`;
+      diffs.push(`field #${i}: clang ${showField(a)}, ours ${showField(b)}`);
+      break;
     }
   }
-  return undefined;
+  return diffs.length ? diffs.join('; ') : undefined;
 }
 
 /** Matches records by (header, name): size, align, and each field's path, offset and bits. */
@@ -55,8 +68,7 @@ export function compareLayouts(truth: LayoutTruth, ours: AbiLayout): LayoutCompa
     result.checkedRecords++;
     const o = byKey.get(key(t));
     if (!o) { result.missing.push({ header: t.header, name: t.name }); continue; }
-    const detail = recordDiff(t, o)
-      ?? (Boolean(t.typedef) !== Boolean(o.typedef) ? `typedef: clang ${Boolean(t.typedef)}, ours ${Boolean(o.typedef)}` : undefined);
+    const detail = recordDiff(t, o);
     if (detail) result.mismatches.push({ header: t.header, name: t.name, detail });
     else result.matchedRecords++;
   }
