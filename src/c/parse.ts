@@ -265,7 +265,7 @@ export class Parser {
       type = td;
       this.i++;
     }
-    if (!type) type = this.baseType(base, signed, longs, start);
+    if (!type) type = this.baseType(base, signed, longs, this.tok ?? start);
     return { type, isTypedef, attrs };
   }
 
