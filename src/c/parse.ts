@@ -243,7 +243,9 @@ export class Parser {
       if (w === 'signed' || w === '__signed__' || w === '__signed') { signed = true; this.i++; continue; }
       if (w === 'unsigned') { signed = false; this.i++; continue; }
       if (w === 'long') { longs++; this.i++; continue; }
-      if (w === 'char' || w === 'short' || w === 'int' || w === 'float' || w === 'double' || w === 'void') { base = w; this.i++; continue; }
+      // `int` only completes `short int`, `long int` and `unsigned int`.
+      if (w === 'int') { base ??= 'int'; this.i++; continue; }
+      if (w === 'char' || w === 'short' || w === 'float' || w === 'double' || w === 'void') { base = w; this.i++; continue; }
       if (w === '_Bool') { base = 'bool'; this.i++; continue; }
       if (w === '__int128') {
         if (!this.sizes.hasInt128) throw new ParseError(`__int128 is not supported on ${this.sizes.abiName}`, t);
@@ -353,9 +355,12 @@ export class Parser {
     this.attributes(attrs);
     let tag: string | undefined;
     if (this.tok?.kind === TK.Ident && !this.is('__attribute__')) tag = this.tok.text, this.i++;
+    const afterTag = this.i;
     this.attributes(attrs);
     if (!this.is('{')) {
       if (!tag) throw new ParseError(`expected '{' after '${kind}'`, this.tok ?? kw);
+      // `struct ts_config __attribute__((aligned(8))) *config;`: the attribute is the member's.
+      this.i = afterTag;
       const known = this.scope.tags.get(tag);
       if (known && 'kind' in known) return { k: 'record', rec: known };
       const rec: RecordDecl = { kind, tag, attrs: {}, maxFieldAlign: 0, header: kw.file.name, line: kw.line };
@@ -446,9 +451,11 @@ export class Parser {
     this.attributes(attrs);
     let tag: string | undefined;
     if (this.tok?.kind === TK.Ident && !this.is('__attribute__')) tag = this.tok.text, this.i++;
+    const afterTag = this.i;
     this.attributes(attrs);
     if (!this.is('{')) {
       if (!tag) throw new ParseError(`expected '{' after 'enum'`, this.tok ?? kw);
+      this.i = afterTag;
       const known = this.scope.tags.get(tag);
       if (known && !('kind' in known)) return { k: 'enum', en: known };
       const en: EnumDecl = { tag, complete: false, packed: false, min: 0n, max: 0n };

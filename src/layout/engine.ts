@@ -61,19 +61,50 @@ export function layoutTree(req: LayoutRequest): AbiLayout {
   };
 
   const records: RecordLayout[] = [];
-  const macros: MacroValue[] = [];
+  const macros = new MacroValues();
   const diagnostics = new DiagnosticSet();
   const entries = req.only ?? [...map.headers.keys()];
   for (const entry of entries) {
-    const tu = layoutUnit(entry, abi, resolver, fallback, predefined);
+    const tu = layoutUnit(entry, abi, resolver, fallback, predefined, macros);
     records.push(...tu.records);
-    macros.push(...tu.macros);
     for (const d of tu.diagnostics) diagnostics.add(d);
   }
-  return { abi: abi.name, records, macros, diagnostics: diagnostics.list() };
+  const wanted = new Set(entries);
+  return { abi: abi.name, records, macros: macros.list().filter((m) => wanted.has(m.header)), diagnostics: diagnostics.list() };
 }
 
-export interface UnitLayout { records: RecordLayout[]; macros: MacroValue[]; diagnostics: Diagnostic[] }
+/**
+ * A macro's value is taken in its own header's translation unit; where it is no integer
+ * constant there (asm/kvm.h's `KVM_REG_S390 | ...` needs linux/kvm.h, which includes it), the
+ * first other unit that includes the header and gives it a value supplies it.
+ */
+export class MacroValues {
+  private readonly own = new Map<string, MacroValue | null>();
+  private readonly borrowed = new Map<string, MacroValue>();
+
+  /** Whether this unit should evaluate a macro (from `header`) that is not its own. */
+  wantsForeign(key: string): boolean {
+    const o = this.own.get(key);
+    return !o && !this.borrowed.has(key);
+  }
+  setOwn(key: string, v: MacroValue | null): void {
+    this.own.set(key, v);
+  }
+  setBorrowed(key: string, v: MacroValue): void {
+    this.borrowed.set(key, v);
+  }
+  list(): MacroValue[] {
+    const out: MacroValue[] = [];
+    for (const [k, v] of this.own) {
+      const value = v ?? this.borrowed.get(k);
+      if (value) out.push(value);
+    }
+    for (const [k, v] of this.borrowed) if (!this.own.has(k)) out.push(v);
+    return out;
+  }
+}
+
+export interface UnitLayout { records: RecordLayout[]; diagnostics: Diagnostic[] }
 
 /** One translation unit: preprocess, parse, lay out what the entry header defines. */
 export function layoutUnit(
@@ -82,6 +113,7 @@ export function layoutUnit(
   resolver: IncludeResolver,
   fallback: (path: string) => HeaderUnit | undefined,
   predefined: MacroTable,
+  macros: MacroValues,
 ): UnitLayout {
   const macroTable: MacroTable = new Map(predefined);
   const pp = new Preprocessor(resolver, macroTable, fallback).run(entry);
@@ -102,17 +134,19 @@ export function layoutUnit(
     }
   }
 
-  const macros: MacroValue[] = [];
   const evaluator = new MacroEvaluator(macroTable, constantHooks(sizes, scope));
   for (const m of macroTable.values()) {
-    if (m.header !== entry || m.params || m.builtin) continue;
+    if (m.params || m.builtin || m.body.length === 0) continue;
+    const key = `${m.header}\0${m.name}`;
+    const own = m.header === entry;
+    if (!own && !macros.wantsForeign(key)) continue;
     const r = evaluator.evaluate(m.name);
-    if (!r) continue;
-    const mv: MacroValue = { name: m.name, header: entry, value: r.value.toString() };
-    if (r.ioctl) mv.ioctl = r.ioctl;
-    macros.push(mv);
+    const mv: MacroValue | null = r ? { name: m.name, header: m.header, value: r.value.toString() } : null;
+    if (mv && r?.ioctl) mv.ioctl = r.ioctl;
+    if (own) macros.setOwn(key, mv);
+    else if (mv) macros.setBorrowed(key, mv);
   }
-  return { records, macros, diagnostics };
+  return { records, diagnostics };
 }
 
 function treeResolver(tree: FileTree, map: HeaderMap, cache: UnitCache): IncludeResolver {

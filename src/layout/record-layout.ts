@@ -113,7 +113,8 @@ export class Measurer {
     const isUnion = rec.kind === 'union';
     const recPacked = rec.attrs.packed === true;
     const maxFieldAlign = rec.maxFieldAlign * 8; // bits; 0 = no #pragma pack
-    let dataBits = 0; // next free bit (for a union: the largest member so far)
+    let dataBits = 0; // end of the data, rounded to bytes (for a union: the largest member so far)
+    let unfilledBits = 0; // bits of the last byte a bit-field left free for the next bit-field
     let sizeBits = 0;
     let alignBits = 8;
     if (rec.attrs.aligned !== undefined) alignBits = Math.max(alignBits, this.attrAlign(rec.attrs.aligned) * 8);
@@ -130,7 +131,7 @@ export class Measurer {
         const width = m.bitWidth;
         const unitBits = t.size * 8;
         if (width > unitBits) throw new LayoutError(`bit-field ${m.name ?? ''} is wider than its type`);
-        offset = isUnion ? 0 : dataBits;
+        offset = isUnion ? 0 : dataBits - unfilledBits;
         if (fieldPacked && width !== 0) fieldAlign = 8;
         if (explicitAlign) fieldAlign = Math.max(fieldAlign, explicitAlign);
         if (maxFieldAlign && width) fieldAlign = Math.min(fieldAlign, maxFieldAlign);
@@ -144,7 +145,10 @@ export class Measurer {
         // Unnamed bit-fields do not affect the record's alignment, except on ARM and AArch64.
         if (!this.abi.zeroLengthBitfieldAlign && m.name === undefined) fieldAlign = 8;
         if (isUnion) dataBits = Math.max(dataBits, alignTo(width, 8));
-        else dataBits = alignTo(offset + width, 8);
+        else {
+          dataBits = alignTo(offset + width, 8);
+          unfilledBits = dataBits - (offset + width);
+        }
       } else {
         const r = resolve(m.type);
         const flexible = r.k === 'array' && r.len === undefined;
@@ -155,6 +159,7 @@ export class Measurer {
         offset = isUnion ? 0 : alignTo(dataBits, fieldAlign);
         placements.push({ member: m, bitOffset: offset });
         dataBits = isUnion ? Math.max(dataBits, sizeBitsOfField) : offset + sizeBitsOfField;
+        unfilledBits = 0;
       }
       sizeBits = Math.max(sizeBits, dataBits);
       alignBits = Math.max(alignBits, fieldAlign);
