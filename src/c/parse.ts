@@ -63,7 +63,7 @@ const QUALIFIERS = new Set([
 const TYPE_WORDS = new Set([
   'void', 'char', 'short', 'int', 'long', 'signed', '__signed__', '__signed', 'unsigned', 'float', 'double',
   '_Bool', '__int128', '__int128_t', '__uint128_t', 'struct', 'union', 'enum', '_Alignas', '__attribute__',
-  '__attribute', 'typeof', '__typeof__', '__typeof', '_Complex', '__builtin_va_list',
+  '__attribute', 'typeof', '__typeof__', '__typeof', '_Complex', '__complex__', '__builtin_va_list',
 ]);
 
 export function parseDeclarations(tokens: readonly Token[], sizes: Sizes, scope = new Scope()): { scope: Scope; diagnostics: ParseDiagnostic[] } {
@@ -229,6 +229,7 @@ export class Parser {
     let type: CType | undefined;
     let signed: boolean | undefined;
     let longs = 0;
+    let complex = false;
     let base: 'char' | 'short' | 'int' | 'int128' | 'float' | 'double' | 'void' | 'bool' | undefined;
     const start = this.tok;
 
@@ -253,7 +254,8 @@ export class Parser {
       }
       if (w === 'struct' || w === 'union') { type = this.recordSpec(w); continue; }
       if (w === 'enum') { type = this.enumSpec(); continue; }
-      if (w === 'typeof' || w === '__typeof__' || w === '__typeof' || w === '_Complex' || w === '__builtin_va_list') {
+      if (w === '_Complex' || w === '__complex__') { complex = true; this.i++; continue; }
+      if (w === 'typeof' || w === '__typeof__' || w === '__typeof' || w === '__builtin_va_list') {
         throw new ParseError(`'${w}' is not supported in declarations`, t);
       }
       if (type || base || longs || signed !== undefined) break;
@@ -268,6 +270,7 @@ export class Parser {
       this.i++;
     }
     if (!type) type = this.baseType(base, signed, longs, this.tok ?? start);
+    if (complex) type = { k: 'complex', of: type };
     return { type, isTypedef, attrs };
   }
 

@@ -8,6 +8,7 @@ export type CType =
   | { k: 'void' }
   | { k: 'int'; base: BaseInt }
   | { k: 'float'; base: 'float' | 'double' | 'ldouble' }
+  | { k: 'complex'; of: CType }
   | { k: 'ptr'; to: CType }
   | { k: 'func' }
   | { k: 'array'; of: CType; len: number | undefined }
@@ -67,6 +68,7 @@ export function typeName(t: CType): string {
     case 'void': return 'void';
     case 'int': return INT_NAMES[t.base];
     case 'float': return t.base === 'ldouble' ? 'long double' : t.base;
+    case 'complex': return `_Complex ${typeName(t.of)}`;
     case 'ptr': return `${typeName(t.to)} *`;
     case 'func': return 'function';
     case 'array': return `${typeName(t.of)}[${t.len ?? ''}]`;

@@ -64,3 +64,28 @@ export class FsTree implements FileTree {
     }
   }
 }
+
+/** Files held in memory: tests, and commits whose blobs were read from git. */
+export class MemoryTree implements FileTree {
+  private readonly files: Map<string, TreeFile>;
+
+  constructor(files: Record<string, string> | Map<string, TreeFile>) {
+    this.files = files instanceof Map
+      ? files
+      : new Map(Object.entries(files).map(([p, text]) => [p, { text, id: createHash('sha1').update(text).digest('hex') }]));
+  }
+
+  list(dir: string): string[] {
+    const prefix = dir ? `${dir}/` : '';
+    return [...this.files.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length)).sort();
+  }
+  read(path: string): TreeFile | undefined {
+    return this.files.get(path);
+  }
+  isDir(path: string): boolean {
+    if (path === '') return true;
+    const prefix = `${path}/`;
+    for (const p of this.files.keys()) if (p.startsWith(prefix)) return true;
+    return false;
+  }
+}

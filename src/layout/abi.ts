@@ -23,8 +23,8 @@ export interface Abi {
   ldouble: Scalar;
   /** undefined: the target has no __int128. */
   int128?: Scalar;
-  /** `__attribute__((aligned))` without an argument. */
-  biggestAlign: number;
+  /** `__attribute__((aligned))` without an argument (clang's DefaultAlignForAttributeAligned). */
+  defaultAttrAlign: number;
   /** ARM and AArch64: unnamed and zero-width bit-fields count toward the record's alignment. */
   zeroLengthBitfieldAlign: boolean;
   /** The `#define` lines clang predefines for this target. */
@@ -39,19 +39,19 @@ const LP64 = { long: s(8), llong: s(8), pointer: s(8), double: s(8), int128: s(1
 const ILP32 = { long: s(4), llong: s(8), pointer: s(4), double: s(8) };
 
 const SHAPES: Record<AbiName, Shape> = {
-  x86_64: { triple: 'x86_64-linux-gnu', karch: 'x86', bigEndian: false, charSigned: true, ...LP64, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  i386: { triple: 'i386-linux-gnu', karch: 'x86', bigEndian: false, charSigned: true, ...ILP32, llong: s(8, 4), double: s(8, 4), ldouble: s(12, 4), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  x32: { triple: 'x86_64-linux-gnux32', karch: 'x86', bigEndian: false, charSigned: true, ...ILP32, ldouble: s(16), int128: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  aarch64: { triple: 'aarch64-linux-gnu', karch: 'arm64', bigEndian: false, charSigned: false, ...LP64, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: true },
-  arm: { triple: 'armv7a-linux-gnueabihf', karch: 'arm', bigEndian: false, charSigned: false, ...ILP32, ldouble: s(8), biggestAlign: 8, zeroLengthBitfieldAlign: true },
-  riscv64: { triple: 'riscv64-linux-gnu', karch: 'riscv', bigEndian: false, charSigned: false, ...LP64, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  riscv32: { triple: 'riscv32-linux-gnu', karch: 'riscv', bigEndian: false, charSigned: false, ...ILP32, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  s390x: { triple: 's390x-linux-gnu', karch: 's390', bigEndian: true, charSigned: false, ...LP64, ldouble: s(16, 8), biggestAlign: 8, zeroLengthBitfieldAlign: false },
-  ppc64le: { triple: 'powerpc64le-linux-gnu', karch: 'powerpc', bigEndian: false, charSigned: false, ...LP64, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  ppc64: { triple: 'powerpc64-linux-gnu', karch: 'powerpc', bigEndian: true, charSigned: false, ...LP64, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  ppc32: { triple: 'powerpc-linux-gnu', karch: 'powerpc', bigEndian: true, charSigned: false, ...ILP32, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
-  mips: { triple: 'mips-linux-gnu', karch: 'mips', bigEndian: true, charSigned: true, ...ILP32, ldouble: s(8), biggestAlign: 8, zeroLengthBitfieldAlign: false },
-  mips64: { triple: 'mips64-linux-gnuabi64', karch: 'mips', bigEndian: true, charSigned: true, ...LP64, ldouble: s(16), biggestAlign: 16, zeroLengthBitfieldAlign: false },
+  x86_64: { triple: 'x86_64-linux-gnu', karch: 'x86', bigEndian: false, charSigned: true, ...LP64, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  i386: { triple: 'i386-linux-gnu', karch: 'x86', bigEndian: false, charSigned: true, ...ILP32, llong: s(8, 4), double: s(8, 4), ldouble: s(12, 4), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  x32: { triple: 'x86_64-linux-gnux32', karch: 'x86', bigEndian: false, charSigned: true, ...ILP32, ldouble: s(16), int128: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  aarch64: { triple: 'aarch64-linux-gnu', karch: 'arm64', bigEndian: false, charSigned: false, ...LP64, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: true },
+  arm: { triple: 'armv7a-linux-gnueabihf', karch: 'arm', bigEndian: false, charSigned: false, ...ILP32, ldouble: s(8), defaultAttrAlign: 8, zeroLengthBitfieldAlign: true },
+  riscv64: { triple: 'riscv64-linux-gnu', karch: 'riscv', bigEndian: false, charSigned: false, ...LP64, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  riscv32: { triple: 'riscv32-linux-gnu', karch: 'riscv', bigEndian: false, charSigned: false, ...ILP32, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  s390x: { triple: 's390x-linux-gnu', karch: 's390', bigEndian: true, charSigned: false, ...LP64, ldouble: s(16, 8), defaultAttrAlign: 8, zeroLengthBitfieldAlign: false },
+  ppc64le: { triple: 'powerpc64le-linux-gnu', karch: 'powerpc', bigEndian: false, charSigned: false, ...LP64, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  ppc64: { triple: 'powerpc64-linux-gnu', karch: 'powerpc', bigEndian: true, charSigned: false, ...LP64, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  ppc32: { triple: 'powerpc-linux-gnu', karch: 'powerpc', bigEndian: true, charSigned: false, ...ILP32, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  mips: { triple: 'mips-linux-gnu', karch: 'mips', bigEndian: true, charSigned: true, ...ILP32, ldouble: s(8), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
+  mips64: { triple: 'mips64-linux-gnuabi64', karch: 'mips', bigEndian: true, charSigned: true, ...LP64, ldouble: s(16), defaultAttrAlign: 16, zeroLengthBitfieldAlign: false },
 };
 
 const ABIS = new Map<AbiName, Abi>();

@@ -44,6 +44,10 @@ export class Measurer {
       case 'void': return { size: 1, align: 1 }; // GNU: sizeof(void) == 1
       case 'int': return this.intScalar(t.base);
       case 'float': return this.abi[t.base];
+      case 'complex': {
+        const e = this.sizeAlign(t.of);
+        return { size: e.size * 2, align: e.align };
+      }
       case 'ptr': return this.abi.pointer;
       case 'func': return { size: 1, align: 1 };
       case 'array': {
@@ -89,7 +93,7 @@ export class Measurer {
 
   /** `aligned` without an argument means the target's biggest alignment. */
   attrAlign(a: number): number {
-    return a < 0 ? this.abi.biggestAlign : a;
+    return a < 0 ? this.abi.defaultAttrAlign : a;
   }
 
   record(rec: RecordDecl): RecordShape {
@@ -132,7 +136,8 @@ export class Measurer {
         const unitBits = t.size * 8;
         if (width > unitBits) throw new LayoutError(`bit-field ${m.name ?? ''} is wider than its type`);
         offset = isUnion ? 0 : dataBits - unfilledBits;
-        if (fieldPacked && width !== 0) fieldAlign = 8;
+        // Packed bit-fields go at the very next bit (clang: FieldAlign = 1 bit).
+        if (fieldPacked && width !== 0) fieldAlign = 1;
         if (explicitAlign) fieldAlign = Math.max(fieldAlign, explicitAlign);
         if (maxFieldAlign && width) fieldAlign = Math.min(fieldAlign, maxFieldAlign);
         const allowPadding = maxFieldAlign === 0;
@@ -143,7 +148,7 @@ export class Measurer {
         }
         placements.push({ member: m, bitOffset: offset });
         // Unnamed bit-fields do not affect the record's alignment, except on ARM and AArch64.
-        if (!this.abi.zeroLengthBitfieldAlign && m.name === undefined) fieldAlign = 8;
+        if (!this.abi.zeroLengthBitfieldAlign && m.name === undefined) fieldAlign = 1;
         if (isUnion) dataBits = Math.max(dataBits, alignTo(width, 8));
         else {
           dataBits = alignTo(offset + width, 8);
