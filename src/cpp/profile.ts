@@ -82,9 +82,29 @@ export function buildHeaderMap(tree: FileTree, spec: LayoutSpec, kernelArch: str
           headers.set(path, { synthetic: `#include <asm-generic/${name}>\n` });
         }
       }
+      const version = versionHeader(tree.read('Makefile')?.text ?? '');
+      if (version && !headers.has('linux/version.h')) headers.set('linux/version.h', { synthetic: version });
       return { headers, rawSource: true };
     }
   }
+}
+
+/** linux/version.h as the top Makefile's filechk_version.h writes it at build time. */
+function versionHeader(makefile: string): string | undefined {
+  const get = (v: string): number | undefined => {
+    const m = new RegExp(`^${v}\\s*=\\s*(\\d+)`, 'm').exec(makefile);
+    return m ? Number(m[1]) : undefined;
+  };
+  const [major, patch, sub] = [get('VERSION'), get('PATCHLEVEL'), get('SUBLEVEL')];
+  if (major === undefined || patch === undefined || sub === undefined) return undefined;
+  return [
+    `#define LINUX_VERSION_CODE ${major * 65536 + patch * 256 + Math.min(sub, 255)}`,
+    '#define KERNEL_VERSION(a,b,c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))',
+    `#define LINUX_VERSION_MAJOR ${major}`,
+    `#define LINUX_VERSION_PATCHLEVEL ${patch}`,
+    `#define LINUX_VERSION_SUBLEVEL ${sub}`,
+    '',
+  ].join('\n');
 }
 
 function kbuildList(tree: FileTree, path: string, variable: string): string[] {
