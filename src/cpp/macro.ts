@@ -12,11 +12,35 @@ export interface Macro {
   /** Where it was defined: include path and line. */
   header: string;
   line: number;
-  /** A predefined macro (`__x86_64__`) rather than one from a header. */
-  builtin: boolean;
 }
 
-export type MacroTable = Map<string, Macro>;
+/**
+ * The macros of one translation unit, over a shared base (the ABI's predefined macros) that is
+ * never copied: a unit's own definitions and #undefs shadow it.
+ */
+export class MacroTable {
+  private readonly own = new Map<string, Macro | null>();
+  constructor(private readonly base?: MacroTable) {}
+
+  get(name: string): Macro | undefined {
+    const m = this.own.get(name);
+    if (m !== undefined) return m ?? undefined;
+    return this.base?.get(name);
+  }
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+  set(name: string, m: Macro): void {
+    this.own.set(name, m);
+  }
+  delete(name: string): void {
+    this.own.set(name, null);
+  }
+  /** Macros defined (and still defined) by this unit itself, not the base. */
+  *ownMacros(): IterableIterator<Macro> {
+    for (const m of this.own.values()) if (m) yield m;
+  }
+}
 
 export interface TokenSource {
   /** The next token, or undefined at the end. Directives are the source's own business. */

@@ -250,7 +250,7 @@ export class Preprocessor implements TokenSource {
       body = rest.slice(1);
     }
     this.macros.set(nameTok.text, {
-      name: nameTok.text, params, variadic, body, header: nameTok.file.name, line: nameTok.line, builtin: false,
+      name: nameTok.text, params, variadic, body, header: nameTok.file.name, line: nameTok.line,
     });
   }
 

@@ -47,13 +47,20 @@ export class FsTree implements FileTree {
     return out;
   }
 
+  /** Files are read once: a run sees the tree as it was when it first looked. */
+  private readonly files = new Map<string, TreeFile | undefined>();
+
   read(path: string): TreeFile | undefined {
+    if (this.files.has(path)) return this.files.get(path);
+    let f: TreeFile | undefined;
     try {
       const text = readFileSync(join(this.root, path), 'latin1');
-      return { text, id: createHash('sha1').update(text).digest('hex') };
+      f = { text, id: createHash('sha1').update(text).digest('hex') };
     } catch {
-      return undefined;
+      f = undefined;
     }
+    this.files.set(path, f);
+    return f;
   }
 
   isDir(path: string): boolean {

@@ -7,7 +7,7 @@ import { buildHeaderMap, type HeaderMap, type LayoutSpec } from '../cpp/profile.
 import { tokenize, type SourceFile } from '../cpp/tokenize.js';
 import { headersInstallView, RAW_SOURCE_MACROS } from '../cpp/uapi-view.js';
 import { FALLBACK_HEADERS } from '../cpp/fallback-headers.js';
-import type { MacroTable } from '../cpp/macro.js';
+import { MacroTable } from '../cpp/macro.js';
 import { constantHooks, parseDeclarations, type Sizes } from '../c/parse.js';
 import type { FileTree } from '../git/file-tree.js';
 import { getAbi, type Abi } from './abi.js';
@@ -79,29 +79,39 @@ export function layoutTree(req: LayoutRequest): AbiLayout {
  * first other unit that includes the header and gives it a value supplies it.
  */
 export class MacroValues {
-  private readonly own = new Map<string, MacroValue | null>();
-  private readonly borrowed = new Map<string, MacroValue>();
+  /** header -> name -> value in the header's own unit (null: not an integer constant there). */
+  private readonly own = new Map<string, Map<string, MacroValue | null>>();
+  private readonly borrowed = new Map<string, Map<string, MacroValue>>();
 
-  /** Whether this unit should evaluate a macro (from `header`) that is not its own. */
-  wantsForeign(key: string): boolean {
-    const o = this.own.get(key);
-    return !o && !this.borrowed.has(key);
+  /** Whether a unit should evaluate this macro of a header other than its own. */
+  wantsForeign(header: string, name: string): boolean {
+    return !this.own.get(header)?.get(name) && !this.borrowed.get(header)?.has(name);
   }
-  setOwn(key: string, v: MacroValue | null): void {
-    this.own.set(key, v);
+  setOwn(v: MacroValue | null, header: string, name: string): void {
+    inner(this.own, header).set(name, v);
   }
-  setBorrowed(key: string, v: MacroValue): void {
-    this.borrowed.set(key, v);
+  setBorrowed(v: MacroValue): void {
+    inner(this.borrowed, v.header).set(v.name, v);
   }
   list(): MacroValue[] {
     const out: MacroValue[] = [];
-    for (const [k, v] of this.own) {
-      const value = v ?? this.borrowed.get(k);
-      if (value) out.push(value);
+    for (const [header, names] of this.own) {
+      for (const [name, v] of names) {
+        const value = v ?? this.borrowed.get(header)?.get(name);
+        if (value) out.push(value);
+      }
     }
-    for (const [k, v] of this.borrowed) if (!this.own.has(k)) out.push(v);
+    for (const [header, names] of this.borrowed) {
+      for (const [name, v] of names) if (!this.own.get(header)?.has(name)) out.push(v);
+    }
     return out;
   }
+}
+
+function inner<V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> {
+  let i = m.get(k);
+  if (!i) m.set(k, (i = new Map()));
+  return i;
 }
 
 export interface UnitLayout { records: RecordLayout[]; diagnostics: Diagnostic[] }
@@ -115,7 +125,7 @@ export function layoutUnit(
   predefined: MacroTable,
   macros: MacroValues,
 ): UnitLayout {
-  const macroTable: MacroTable = new Map(predefined);
+  const macroTable = new MacroTable(predefined);
   const pp = new Preprocessor(resolver, macroTable, fallback).run(entry);
   const sizes = sizesOf(abi);
   const { scope, diagnostics: parseDiags } = parseDeclarations(pp.tokens, sizes);
@@ -135,29 +145,32 @@ export function layoutUnit(
   }
 
   const evaluator = new MacroEvaluator(macroTable, constantHooks(sizes, scope));
-  for (const m of macroTable.values()) {
-    if (m.params || m.builtin || m.body.length === 0) continue;
-    const key = `${m.header}\0${m.name}`;
+  for (const m of macroTable.ownMacros()) {
+    if (m.params || m.body.length === 0) continue;
     const own = m.header === entry;
-    if (!own && !macros.wantsForeign(key)) continue;
+    if (!own && !macros.wantsForeign(m.header, m.name)) continue;
     const r = evaluator.evaluate(m.name);
     const mv: MacroValue | null = r ? { name: m.name, header: m.header, value: r.value.toString() } : null;
     if (mv && r?.ioctl) mv.ioctl = r.ioctl;
-    if (own) macros.setOwn(key, mv);
-    else if (mv) macros.setBorrowed(key, mv);
+    if (own) macros.setOwn(mv, m.header, m.name);
+    else if (mv) macros.setBorrowed(mv);
   }
   return { records, diagnostics };
 }
 
 function treeResolver(tree: FileTree, map: HeaderMap, cache: UnitCache): IncludeResolver {
+  const resolved = new Map<string, HeaderUnit | undefined>();
+  const lookup = (path: string): HeaderUnit | undefined => {
+    const ref = map.headers.get(path);
+    if (!ref) return undefined;
+    if ('synthetic' in ref) return cache.get('synthetic', path, () => ref.synthetic, false);
+    const f = tree.read(ref.treePath);
+    return f && cache.get(f.id, path, () => f.text, map.rawSource);
+  };
   return {
     resolve(path) {
-      const ref = map.headers.get(path);
-      if (!ref) return undefined;
-      if ('synthetic' in ref) return cache.get('synthetic', path, () => ref.synthetic, false);
-      const f = tree.read(ref.treePath);
-      if (!f) return undefined;
-      return cache.get(f.id, path, () => f.text, map.rawSource);
+      if (!resolved.has(path)) resolved.set(path, lookup(path));
+      return resolved.get(path);
     },
   };
 }
@@ -172,9 +185,8 @@ export function predefinedMacros(abi: Abi, raw: boolean, cache: UnitCache): Macr
   let text = abi.predefined;
   if (raw) text += RAW_SOURCE_MACROS.defined.map((m) => `#define ${m} 1\n`).join('');
   const unit = cache.get(`predefined-${key}`, '<built-in>', () => text, false);
-  table = new Map();
+  table = new MacroTable();
   new Preprocessor({ resolve: (p) => (p === '<built-in>' ? unit : undefined) }, table).run('<built-in>');
-  for (const m of table.values()) m.builtin = true;
   predefinedByAbi.set(key, table);
   return table;
 }
