@@ -18,7 +18,7 @@ function listHeaders(dir: string): string[] {
 
 interface FailedHeader { header: string; firstError: string }
 
-async function genAbi(abi: AbiName, jobs: number, outDir: string): Promise<void> {
+async function genAbi(abi: AbiName, jobs: number, outDir: string): Promise<FailedHeader[]> {
   const started = Date.now();
   const include = join(cacheDir(), 'hdr', TARGETS[abi].arch, 'include');
   const args = ['-target', TARGETS[abi].triple, '-nostdinc', '-I', include];
@@ -42,6 +42,7 @@ async function genAbi(abi: AbiName, jobs: number, outDir: string): Promise<void>
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${abi}: ${records.length} records (${defined - records.length} defined but not laid out), `
     + `${headers.length} headers, ${failedHeaders.length} with errors, ${secs}s -> ${join(outDir, `${abi}.json`)}`);
+  return failedHeaders;
 }
 
 async function main(): Promise<void> {
@@ -49,7 +50,20 @@ async function main(): Promise<void> {
     options: { abi: { type: 'string', default: 'all' }, jobs: { type: 'string', default: '3' }, version: { type: 'string', default: '6.1' } },
   });
   const outDir = join(cacheDir(), 'truth', values.version);
-  for (const abi of parseAbis(values.abi)) await genAbi(abi, Number(values.jobs), outDir);
+  const abis = parseAbis(values.abi);
+  const failedOn = new Map<string, { abis: AbiName[]; firstError: string }>();
+  for (const abi of abis) {
+    for (const f of await genAbi(abi, Number(values.jobs), outDir)) {
+      const entry = failedOn.get(f.header) ?? { abis: [], firstError: f.firstError };
+      entry.abis.push(abi);
+      failedOn.set(f.header, entry);
+    }
+  }
+  // Mostly headers that need libc (<sys/socket.h>, <sys/time.h>, ...), which -nostdinc hides.
+  console.log(`\nheaders with errors (${failedOn.size}):`);
+  for (const [header, { abis: on, firstError }] of failedOn) {
+    console.log(`  ${header}${on.length === abis.length ? '' : ` [${on.join(',')}]`}: ${firstError}`);
+  }
 }
 
 await main();
