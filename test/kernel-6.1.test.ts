@@ -58,6 +58,7 @@ function expectSameAnswers(kernel: AbiLayout, installed: AbiLayout): void {
   const key = (r: { header: string; name: string }): string => `${r.header} ${r.name}`;
   const kernelRecords = new Map(kernel.records.map((r) => [key(r), r]));
   for (const r of installed.records) expect(kernelRecords.get(key(r)), key(r)).toEqual(r);
+  expect(kernel.records.length).toBe(installed.records.length);
   const kernelMacros = new Map(kernel.macros.map((m) => [key(m), m]));
   for (const m of installed.macros) {
     const k = kernelMacros.get(key(m));

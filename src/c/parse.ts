@@ -30,11 +30,12 @@ export function constantHooks(sizes: Sizes, scope: Scope): TypeHooks {
       try {
         sa = sizes.sizeAlign(r.type);
       } catch (e) {
-        throw new ExprError((e as Error).message);
+        throw new ExprError((e as Error).message, true); // incomplete here, maybe not elsewhere
       }
       return { end: r.end, int: intTypeOf(r.type, sizes), size: sa.size, align: sa.align };
     },
     ident: (name) => scope.enumConsts.get(name),
+    isTypeName: (name) => scope.typedefs.has(name) || TYPE_WORDS.has(name),
   };
 }
 
@@ -92,10 +93,12 @@ export class Parser {
   readonly diagnostics: ParseDiagnostic[] = [];
   private pack = 0;
   private readonly packStack: number[] = [];
-  private readonly hooks: TypeHooks;
+  private hooksMemo: TypeHooks | undefined;
 
-  constructor(private readonly toks: readonly Token[], private readonly sizes: Sizes, private readonly scope: Scope) {
-    this.hooks = constantHooks(sizes, scope);
+  constructor(private readonly toks: readonly Token[], private readonly sizes: Sizes, private readonly scope: Scope) {}
+
+  private get hooks(): TypeHooks {
+    return (this.hooksMemo ??= constantHooks(this.sizes, this.scope));
   }
 
   // --- token helpers ---------------------------------------------------------------------------

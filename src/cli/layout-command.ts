@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { detectLayout, parseLayoutSpec, ProfileError, type LayoutSpec } from '../cpp/profile.js';
 import { FsTree } from '../git/file-tree.js';
-import { layoutAbis } from '../layout/pool.js';
+import { layoutAbis, layoutAbisJson } from '../layout/pool.js';
 import { ABI_NAMES, type AbiLayout, type AbiName } from '../layout/model.js';
 import { fail } from './errors.js';
 
@@ -49,9 +49,9 @@ export async function layoutCommand(opts: LayoutOptions): Promise<void> {
   const spec = resolveLayoutSpec(tree, opts.layout);
   const workers = opts.jobs ? Number(opts.jobs) : availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) fail(`--jobs ${opts.jobs}: expected a positive integer`);
-  await layoutAbis({ root: opts.tree, spec, abis, only: opts.header, workers }, (r) => {
-    process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : summary(r));
-  });
+  const req = { root: opts.tree, spec, abis, only: opts.header, workers };
+  if (opts.json) await layoutAbisJson(req, (line) => process.stdout.write(`${line}\n`));
+  else await layoutAbis(req, (r) => process.stdout.write(summary(r)));
 }
 
 function summary(r: AbiLayout): string {

@@ -19,7 +19,11 @@ export interface IntValue { v: bigint; type: IntType }
  * for each of them was a tenth of the engine's time.
  */
 export class ExprError {
-  constructor(readonly message: string) {}
+  /**
+   * `retryable`: the expression names something this translation unit does not define (an
+   * identifier, an incomplete struct), so another unit that defines more may succeed.
+   */
+  constructor(readonly message: string, readonly retryable = false) {}
 }
 
 /** What the C stage adds to plain `#if` arithmetic: types for casts and `sizeof`. */
@@ -37,6 +41,8 @@ export interface TypeHooks {
   typeName(toks: readonly Token[], i: number): { end: number; int?: IntType; size: number; align: number } | undefined;
   /** Enumeration constants. */
   ident(name: string): IntValue | undefined;
+  /** A typedef name or a type keyword. */
+  isTypeName(name: string): boolean;
 }
 
 const INTMAX: IntType = { bits: 64, unsigned: false, rank: 5 };
@@ -204,7 +210,8 @@ class ExprParser {
       if (!this.hooks) return { v: 0n, type: this.int }; // #if: unknown identifiers are 0
       const v = this.hooks.ident(t.text);
       if (v) return v;
-      throw new ExprError(`'${t.text}' is not an integer constant`);
+      if (this.hooks.isTypeName(t.text)) throw new ExprError(`type name '${t.text}' where a value belongs`);
+      throw new ExprError(`'${t.text}' is not an integer constant`, true);
     }
     throw new ExprError(`unexpected '${t.text}' in expression`);
   }

@@ -82,11 +82,39 @@ export function buildHeaderMap(tree: FileTree, spec: LayoutSpec, kernelArch: str
           headers.set(path, { synthetic: `#include <asm-generic/${name}>\n` });
         }
       }
+      for (const h of noExportHeaders(tree, kernelArch, headers)) headers.delete(h);
       const version = versionHeader(tree.read('Makefile')?.text ?? '');
       if (version && !headers.has('linux/version.h')) headers.set('linux/version.h', { synthetic: version });
       return { headers, rawSource: true };
     }
   }
+}
+
+/**
+ * include/uapi/Kbuild's `no-export-headers`: linux/kvm.h is not installed for an architecture
+ * without asm/kvm.h. Its conditions are `ifeq ($(wildcard FILE),)` blocks, nested at most twice.
+ */
+function noExportHeaders(tree: FileTree, karch: string, headers: Map<string, HeaderSourceRef>): string[] {
+  const text = tree.read('include/uapi/Kbuild')?.text ?? '';
+  const exists = (path: string): boolean => {
+    const p = path.replaceAll('$(SRCARCH)', karch);
+    if (p.startsWith('$(srctree)/')) return tree.read(p.slice('$(srctree)/'.length)) !== undefined;
+    // $(objtree)/arch/<arch>/include/generated/uapi/asm/X: the asm-generic wrappers made above.
+    const gen = /^\$\(objtree\)\/arch\/[^/]+\/include\/generated\/uapi\/(asm\/.+)$/.exec(p);
+    return gen !== null && headers.has(gen[1]!);
+  };
+  const out: string[] = [];
+  const conds: boolean[] = [];
+  for (const line of text.split('\n')) {
+    const cond = /^ifeq \(\$\(wildcard (.+)\),\)\s*$/.exec(line);
+    if (cond) conds.push(!exists(cond[1]!));
+    else if (/^endif\b/.test(line)) conds.pop();
+    else {
+      const m = /^no-export-headers \+= (\S+)/.exec(line);
+      if (m && conds.every(Boolean)) out.push(m[1]!);
+    }
+  }
+  return out;
 }
 
 /** linux/version.h as the top Makefile's filechk_version.h writes it at build time. */

@@ -22,7 +22,15 @@ export interface FileTree {
 export class FsTree implements FileTree {
   constructor(readonly root: string) {}
 
+  private readonly listings = new Map<string, string[]>();
+
   list(dir: string): string[] {
+    let out = this.listings.get(dir);
+    if (!out) this.listings.set(dir, (out = this.walk(dir)));
+    return out;
+  }
+
+  private walk(dir: string): string[] {
     const out: string[] = [];
     const walk = (rel: string): void => {
       let names: string[];

@@ -12,8 +12,8 @@ import { constantHooks, parseDeclarations, type Sizes } from '../c/parse.js';
 import type { FileTree } from '../git/file-tree.js';
 import { getAbi, type Abi } from './abi.js';
 import { recordLayout } from './flatten.js';
-import { MacroEvaluator } from './macro-values.js';
-import type { AbiLayout, AbiName, Diagnostic, MacroValue, RecordLayout } from './model.js';
+import { MacroEvaluator, MacroValues } from './macro-values.js';
+import type { AbiLayout, AbiName, Diagnostic, RecordLayout } from './model.js';
 import { LayoutError, Measurer } from './record-layout.js';
 
 /**
@@ -73,50 +73,9 @@ export function layoutTree(req: LayoutRequest): AbiLayout {
   return { abi: abi.name, records, macros: macros.list().filter((m) => wanted.has(m.header)), diagnostics: diagnostics.list() };
 }
 
-/**
- * A macro's value is taken in its own header's translation unit; where it is no integer
- * constant there (asm/kvm.h's `KVM_REG_S390 | ...` needs linux/kvm.h, which includes it), the
- * first other unit that includes the header and gives it a value supplies it.
- */
-export class MacroValues {
-  /** header -> name -> value in the header's own unit (null: not an integer constant there). */
-  private readonly own = new Map<string, Map<string, MacroValue | null>>();
-  private readonly borrowed = new Map<string, Map<string, MacroValue>>();
-
-  /** Whether a unit should evaluate this macro of a header other than its own. */
-  wantsForeign(header: string, name: string): boolean {
-    return !this.own.get(header)?.get(name) && !this.borrowed.get(header)?.has(name);
-  }
-  setOwn(v: MacroValue | null, header: string, name: string): void {
-    inner(this.own, header).set(name, v);
-  }
-  setBorrowed(v: MacroValue): void {
-    inner(this.borrowed, v.header).set(v.name, v);
-  }
-  list(): MacroValue[] {
-    const out: MacroValue[] = [];
-    for (const [header, names] of this.own) {
-      for (const [name, v] of names) {
-        const value = v ?? this.borrowed.get(header)?.get(name);
-        if (value) out.push(value);
-      }
-    }
-    for (const [header, names] of this.borrowed) {
-      for (const [name, v] of names) if (!this.own.get(header)?.has(name)) out.push(v);
-    }
-    return out;
-  }
-}
-
-function inner<V>(m: Map<string, Map<string, V>>, k: string): Map<string, V> {
-  let i = m.get(k);
-  if (!i) m.set(k, (i = new Map()));
-  return i;
-}
-
 export interface UnitLayout { records: RecordLayout[]; diagnostics: Diagnostic[] }
 
-/** One translation unit: preprocess, parse, lay out what the entry header defines. */
+/** One translation unit: preprocess, parse, lay out what the entry header defines, evaluate macros. */
 export function layoutUnit(
   entry: string,
   abi: Abi,
@@ -149,11 +108,7 @@ export function layoutUnit(
     if (m.params || m.body.length === 0) continue;
     const own = m.header === entry;
     if (!own && !macros.wantsForeign(m.header, m.name)) continue;
-    const r = evaluator.evaluate(m.name);
-    const mv: MacroValue | null = r ? { name: m.name, header: m.header, value: r.value.toString() } : null;
-    if (mv && r?.ioctl) mv.ioctl = r.ioctl;
-    if (own) macros.setOwn(mv, m.header, m.name);
-    else if (mv) macros.setBorrowed(mv);
+    macros.record(m, own, evaluator.evaluate(m.name));
   }
   return { records, diagnostics };
 }

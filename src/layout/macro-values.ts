@@ -7,45 +7,55 @@
 import { evaluate, ExprError, type TypeHooks } from '../cpp/expr.js';
 import { Expander, type MacroTable } from '../cpp/macro.js';
 import { TK, type Token } from '../cpp/tokenize.js';
-import type { IoctlDir, IoctlFields } from './model.js';
+import type { IoctlDir, IoctlFields, MacroValue } from './model.js';
 
-export interface MacroEvaluation { value: bigint; ioctl?: IoctlFields }
+export type MacroEvaluation =
+  | { value: bigint; ioctl?: IoctlFields }
+  /** Not an integer constant here; `retryable` if it named something this unit lacks. */
+  | { value?: undefined; retryable: boolean };
 
 interface IocLayout { nrBits: number; typeBits: number; sizeBits: number; dirBits: number; none: bigint; read: bigint; write: bigint }
 
 export class MacroEvaluator {
   private ioc: IocLayout | null | undefined;
 
-  constructor(private readonly macros: MacroTable, private readonly hooks: TypeHooks) {}
+  private usedIoc = false;
+  private readonly expander: Expander;
 
-  /** The value, or undefined when the macro is not an integer constant expression. */
-  evaluate(name: string): MacroEvaluation | undefined {
-    let usedIoc = false;
-    const expander = new Expander(this.macros, (m) => { if (m.name === '_IOC') usedIoc = true; });
-    const value = this.valueOf(name, expander);
-    if (value === undefined) return undefined;
-    if (!usedIoc) return { value };
-    const ioc = this.iocLayout();
-    return ioc ? { value, ioctl: decode(value, ioc) } : { value };
+  constructor(private readonly macros: MacroTable, private readonly hooks: TypeHooks) {
+    this.expander = new Expander(macros, (m) => { if (m.name === '_IOC') this.usedIoc = true; });
   }
 
-  private valueOf(name: string, expander: Expander): bigint | undefined {
+  evaluate(name: string): MacroEvaluation {
+    this.usedIoc = false;
+    const r = this.valueOf(name);
+    if (r.value === undefined || !this.usedIoc) return r;
+    const ioc = this.iocLayout();
+    return ioc ? { value: r.value, ioctl: decode(r.value, ioc) } : r;
+  }
+
+  private valueOf(name: string): MacroEvaluation {
     const m = this.macros.get(name);
-    if (!m || m.params || m.body.length === 0) return undefined;
-    const start: Token = { kind: TK.Ident, text: name, file: m.body[0]!.file, line: m.line, space: false, bol: false };
-    const toks = expander.expandAll([start]);
-    if (toks.length === 0 || toks.some((t) => t.kind === TK.String || t.kind === TK.Other)) return undefined;
+    if (!m || m.params || m.body.length === 0) return { retryable: false };
+    // Most macros are one number: nothing to expand.
+    let toks: Token[];
+    if (m.body.length === 1 && m.body[0]!.kind === TK.Number) toks = m.body;
+    else {
+      const start: Token = { kind: TK.Ident, text: name, file: m.body[0]!.file, line: m.line, space: false, bol: false };
+      toks = this.expander.expandAll([start]);
+    }
+    if (toks.length === 0 || toks.some((t) => t.kind === TK.String || t.kind === TK.Other)) return { retryable: false };
     try {
-      return evaluate(toks, this.hooks).v;
+      return { value: evaluate(toks, this.hooks).v };
     } catch (e) {
-      if (e instanceof ExprError) return undefined;
+      if (e instanceof ExprError) return { retryable: e.retryable };
       throw e;
     }
   }
 
   private iocLayout(): IocLayout | null {
     if (this.ioc !== undefined) return this.ioc;
-    const get = (n: string): bigint | undefined => this.valueOf(n, new Expander(this.macros));
+    const get = (n: string): bigint | undefined => this.valueOf(n).value;
     const v = ['_IOC_NRBITS', '_IOC_TYPEBITS', '_IOC_SIZEBITS', '_IOC_DIRBITS', '_IOC_NONE', '_IOC_READ', '_IOC_WRITE'].map(get);
     if (v.some((x) => x === undefined)) return (this.ioc = null);
     const [nr, ty, sz, dir, none, read, write] = v as bigint[];
@@ -67,4 +77,49 @@ function decode(value: bigint, l: IocLayout): IoctlFields {
   else if (d === l.write) dir = 'write';
   else dir = 'none';
   return { dir, type: Number(type), nr: Number(nr), size: Number(size) };
+}
+
+/**
+ * Macro values across the translation units of one tree and ABI. A macro's value is taken in its
+ * own header's unit. Where it is no integer constant there because it names something that unit
+ * lacks (asm/kvm.h's `KVM_REG_S390 | ...` needs linux/kvm.h, which includes asm/kvm.h), the
+ * first unit after it (in include-path order) that includes the header and gives it a value
+ * supplies it. Units that ran before are not revisited: that cost half a run for a handful of
+ * macros. A macro that can never be an integer (a string, an attribute) is not retried.
+ */
+export class MacroValues {
+  private readonly own = new Map<string, Map<string, MacroValue | 'retry' | 'never'>>();
+  private readonly borrowed = new Map<string, Map<string, MacroValue>>();
+
+  /** Whether a unit should evaluate this macro of a header other than its own. */
+  wantsForeign(header: string, name: string): boolean {
+    return this.own.get(header)?.get(name) === 'retry' && !this.borrowed.get(header)?.has(name);
+  }
+
+  record(m: { header: string; name: string }, own: boolean, r: MacroEvaluation): void {
+    if (r.value === undefined) {
+      if (own) inner(this.own, m.header, () => new Map()).set(m.name, r.retryable ? 'retry' : 'never');
+      return;
+    }
+    const v: MacroValue = { name: m.name, header: m.header, value: r.value.toString() };
+    if (r.ioctl) v.ioctl = r.ioctl;
+    inner(own ? this.own : this.borrowed, m.header, () => new Map()).set(m.name, v);
+  }
+
+  list(): MacroValue[] {
+    const out: MacroValue[] = [];
+    for (const [header, names] of this.own) {
+      for (const [name, v] of names) {
+        const value = typeof v === 'string' ? this.borrowed.get(header)?.get(name) : v;
+        if (value) out.push(value);
+      }
+    }
+    return out;
+  }
+}
+
+function inner<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
 }

@@ -1,38 +1,51 @@
 // Runs the engine for several ABIs on all cores: one worker thread per core, each taking the next
-// ABI as it frees up and keeping its own token cache (tokens do not depend on the ABI).
+// ABI as it frees up and keeping its own token cache (tokens do not depend on the ABI). Results
+// come back in the order asked for, each as soon as it and those before it are done.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { layoutTree, UnitCache, type LayoutRequest } from './engine.js';
+import { layoutTree, UnitCache } from './engine.js';
 import type { AbiLayout, AbiName } from './model.js';
 import type { LayoutSpec } from '../cpp/profile.js';
 import { FsTree } from '../git/file-tree.js';
 
 export interface PoolRequest { root: string; spec: LayoutSpec; abis: AbiName[]; only?: string[]; workers?: number }
-export interface WorkerJob { root: string; spec: LayoutSpec; abi: AbiName; only?: string[] }
+
+/** A job for a worker; `json` asks for the result already serialized (the CLI's --json). */
+export interface WorkerJob { root: string; spec: LayoutSpec; abi: AbiName; only?: string[]; json: boolean }
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-/** Results in the order of `abis`, each delivered to `onResult` as soon as it is ready. */
-export async function layoutAbis(req: PoolRequest, onResult: (r: AbiLayout, index: number) => void): Promise<void> {
+export function layoutAbis(req: PoolRequest, onResult: (r: AbiLayout) => void): Promise<void> {
+  return run(req, false, (r) => onResult(r as AbiLayout));
+}
+
+/** Each ABI's layout as one line of JSON, serialized in the worker that computed it. */
+export function layoutAbisJson(req: PoolRequest, onLine: (line: string) => void): Promise<void> {
+  return run(req, true, (r) => onLine(r as string));
+}
+
+async function run(req: PoolRequest, json: boolean, deliver: (r: AbiLayout | string) => void): Promise<void> {
   const n = Math.min(req.workers ?? availableParallelism(), req.abis.length);
-  // Under a TypeScript runner there is no compiled worker: run in this thread instead.
+  // Under a TypeScript runner (tests) there is no compiled worker: run in this thread instead.
   if (n <= 1 || !existsSync(WORKER)) {
     const cache = new UnitCache();
     const tree = new FsTree(req.root);
-    req.abis.forEach((abi, i) => onResult(layoutTree({ tree, spec: req.spec, abi, only: req.only, cache } satisfies LayoutRequest), i));
+    for (const abi of req.abis) {
+      const r = layoutTree({ tree, spec: req.spec, abi, only: req.only, cache });
+      deliver(json ? JSON.stringify(r) : r);
+    }
     return;
   }
   let next = 0;
-  const results = new Map<number, AbiLayout>();
   let emitted = 0;
+  const results = new Map<number, AbiLayout | string>();
   const emit = (): void => {
-    while (results.has(emitted)) {
-      onResult(results.get(emitted)!, emitted);
+    for (; results.has(emitted); emitted++) {
+      deliver(results.get(emitted)!);
       results.delete(emitted);
-      emitted++;
     }
   };
   await Promise.all(
@@ -41,8 +54,8 @@ export async function layoutAbis(req: PoolRequest, onResult: (r: AbiLayout, inde
       const feed = (): void => {
         if (next >= req.abis.length) { void w.terminate(); resolve(); return; }
         const i = next++;
-        w.once('message', (r: AbiLayout) => { results.set(i, r); emit(); feed(); });
-        w.postMessage({ root: req.root, spec: req.spec, abi: req.abis[i]!, only: req.only } satisfies WorkerJob);
+        w.once('message', (r: AbiLayout | string) => { results.set(i, r); emit(); feed(); });
+        w.postMessage({ root: req.root, spec: req.spec, abi: req.abis[i]!, only: req.only, json } satisfies WorkerJob);
       };
       w.on('error', reject);
       feed();
