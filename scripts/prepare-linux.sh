@@ -33,6 +33,13 @@ for arch in x86 arm64 arm riscv s390 powerpc mips; do
   fi
 done
 
+# Truth made by another version of the generators is stale: start over.
+stamp=$(cat scripts/truth/*.ts | sha1sum | cut -c1-16)
+if [ -d "$cache/truth/6.1" ] && [ "$(cat "$cache/truth/6.1/.stamp" 2>/dev/null)" != "$stamp" ]; then
+  echo "prepare-linux: truth generators changed; regenerating"
+  rm -rf "$cache/truth/6.1"
+fi
+
 missing=()
 for abi in x86_64 i386 x32 aarch64 arm riscv64 riscv32 s390x ppc64le ppc64 ppc32 mips mips64; do
   [ -f "$cache/truth/6.1/$abi.json" ] || missing+=("$abi")
@@ -46,3 +53,4 @@ if ! ls "$cache"/truth/6.1/macros-*.json >/dev/null 2>&1; then
   echo "prepare-linux: clang macro truth"
   npx tsx scripts/truth/gen-macros.ts --abi all
 fi
+echo "$stamp" > "$cache/truth/6.1/.stamp"

@@ -14,6 +14,35 @@ export interface Macro {
   line: number;
 }
 
+/** A `#define` line (the tokens after `define`) as a macro; undefined without a name. */
+export function parseDefine(rest: readonly Token[]): Macro | undefined {
+  const nameTok = rest[0];
+  if (!nameTok || nameTok.kind !== TK.Ident) return undefined;
+  const lp = rest[1];
+  let body: Token[];
+  let params: string[] | undefined;
+  let variadic = false;
+  if (lp && lp.text === '(' && !lp.space) {
+    params = [];
+    let namedVariadic: string | undefined;
+    let i = 2;
+    for (; i < rest.length && rest[i]!.text !== ')'; i++) {
+      const t = rest[i]!;
+      if (t.text === '...') variadic = true;
+      else if (t.kind === TK.Ident) {
+        // GNU named variadic parameter: `args...` stands for __VA_ARGS__.
+        if (rest[i + 1]?.text === '...') { variadic = true; namedVariadic = t.text; i++; continue; }
+        params.push(t.text);
+      }
+    }
+    body = rest.slice(i + 1);
+    if (namedVariadic) body = body.map((t) => (t.text === namedVariadic ? { ...t, text: '__VA_ARGS__' } : t));
+  } else {
+    body = rest.slice(1);
+  }
+  return { name: nameTok.text, params, variadic, body, header: nameTok.file.name, line: nameTok.line };
+}
+
 /**
  * The macros of one translation unit, over a shared base (the ABI's predefined macros) that is
  * never copied: a unit's own definitions and #undefs shadow it.

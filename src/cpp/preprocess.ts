@@ -2,7 +2,7 @@
 // parses, plus the macro table as it stands at the end (macro values are read from it).
 
 import { evaluate, ExprError } from './expr.js';
-import { Expander, Reader, type Macro, type MacroTable, type TokenSource } from './macro.js';
+import { Expander, parseDefine, Reader, type Macro, type MacroTable, type TokenSource } from './macro.js';
 import { TK, type SourceFile, type Token } from './tokenize.js';
 
 /** A tokenized header, shared by every translation unit that includes it. */
@@ -13,6 +13,8 @@ export interface HeaderUnit {
   problems: { line: number; message: string }[];
   /** The macro of a whole-file `#ifndef X / #define X ... #endif` guard, if it has one. */
   guard?: string;
+  /** Its #defines, parsed on first use: token index of the name -> macro and end of line. */
+  defines?: Map<number, { macro: Macro; end: number }>;
 }
 
 /** Where includes come from: the tree, seen through its layout profile. */
@@ -220,38 +222,18 @@ export class Preprocessor implements TokenSource {
   }
 
   private define(f: FileFrame): void {
-    const rest = this.lineRest(f);
-    const nameTok = rest[0];
-    if (!nameTok || nameTok.kind !== TK.Ident) return this.diag(nameTok, 'macro name missing in #define');
-    let body: Token[];
-    let params: string[] | undefined;
-    let variadic = false;
-    const lp = rest[1];
-    if (lp && lp.text === '(' && !lp.space) {
-      params = [];
-      let i = 2;
-      for (; i < rest.length && rest[i]!.text !== ')'; i++) {
-        const t = rest[i]!;
-        if (t.text === ',') continue;
-        if (t.text === '...') { variadic = true; continue; }
-        if (t.kind === TK.Ident) {
-          // GNU named variadic parameter: `args...`
-          if (rest[i + 1]?.text === '...') { variadic = true; params.push(t.text); i++; continue; }
-          params.push(t.text);
-        }
-      }
-      body = rest.slice(i + 1);
-      // A named variadic parameter stands for __VA_ARGS__.
-      if (variadic && params.length > 0 && rest.some((t, k) => t.text === '...' && rest[k - 1]?.kind === TK.Ident)) {
-        const va = params.pop()!;
-        body = body.map((t) => (t.text === va ? { ...t, text: '__VA_ARGS__' } : t));
-      }
-    } else {
-      body = rest.slice(1);
+    // A #define means the same in every unit that reads it: parse it once per header.
+    const start = f.pos;
+    const known = f.unit.defines?.get(start);
+    if (known) {
+      f.pos = known.end;
+      this.macros.set(known.macro.name, known.macro);
+      return;
     }
-    this.macros.set(nameTok.text, {
-      name: nameTok.text, params, variadic, body, header: nameTok.file.name, line: nameTok.line,
-    });
+    const macro = parseDefine(this.lineRest(f));
+    if (!macro) return this.diag(f.unit.tokens[start], 'macro name missing in #define');
+    (f.unit.defines ??= new Map()).set(start, { macro, end: f.pos });
+    this.macros.set(macro.name, macro);
   }
 
   private ifValue(rest: Token[], at: Token): boolean {
