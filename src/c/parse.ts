@@ -3,7 +3,7 @@
 // (function prototypes, inline function bodies, variables) is read past, not modelled.
 
 import { evaluate, ExprError, type IntType, type IntValue, type TypeHooks } from '../cpp/expr.js';
-import { TK, type Token } from '../cpp/tokenize.js';
+import { TK, type Diagnostic, type Token } from '../cpp/tokenize.js';
 import { resolve, type Attributes, type BaseInt, type CType, type EnumDecl, type Member, type RecordDecl } from './types.js';
 
 /** What the parser needs from the layout stage (sizes for `sizeof` and array lengths). */
@@ -48,8 +48,6 @@ export class Scope {
   readonly records: RecordDecl[] = [];
 }
 
-export interface ParseDiagnostic { header: string; line: number; message: string }
-
 class ParseError extends Error {
   constructor(message: string, readonly at: Token | undefined) {
     super(message);
@@ -67,7 +65,7 @@ const TYPE_WORDS = new Set([
   '__attribute', 'typeof', '__typeof__', '__typeof', '_Complex', '__complex__', '__builtin_va_list',
 ]);
 
-export function parseDeclarations(tokens: readonly Token[], sizes: Sizes, scope = new Scope()): { scope: Scope; diagnostics: ParseDiagnostic[] } {
+export function parseDeclarations(tokens: readonly Token[], sizes: Sizes, scope = new Scope()): { scope: Scope; diagnostics: Diagnostic[] } {
   const p = new Parser(tokens, sizes, scope);
   p.translationUnit();
   return { scope, diagnostics: p.diagnostics };
@@ -90,7 +88,7 @@ export function parseTypeName(toks: readonly Token[], i: number, sizes: Sizes, s
 
 export class Parser {
   i = 0;
-  readonly diagnostics: ParseDiagnostic[] = [];
+  readonly diagnostics: Diagnostic[] = [];
   private pack = 0;
   private readonly packStack: number[] = [];
   private hooksMemo: TypeHooks | undefined;

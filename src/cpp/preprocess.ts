@@ -3,7 +3,7 @@
 
 import { evaluate, ExprError } from './expr.js';
 import { Expander, parseDefine, Reader, type Macro, type MacroTable, type TokenSource } from './macro.js';
-import { TK, type SourceFile, type Token } from './tokenize.js';
+import { TK, type Diagnostic, type SourceFile, type Token } from './tokenize.js';
 
 /** A tokenized header, shared by every translation unit that includes it. */
 export interface HeaderUnit {
@@ -23,7 +23,6 @@ export interface IncludeResolver {
   resolve(includePath: string): HeaderUnit | undefined;
 }
 
-export interface Diagnostic { header: string; line: number; message: string }
 
 export interface PreprocessResult {
   tokens: Token[];
@@ -33,10 +32,8 @@ export interface PreprocessResult {
   included: string[];
 }
 
-/** Macro names that, when expanded, make a macro's value an ioctl number. */
-export type ExpansionObserver = (m: Macro) => void;
-
-interface Cond { active: boolean; taken: boolean; sawElse: boolean; line: number }
+/** One #if group: is the current branch taken, has any branch been, where it started. */
+interface Cond { active: boolean; taken: boolean; line: number }
 
 interface FileFrame {
   unit: HeaderUnit;
@@ -156,7 +153,7 @@ export class Preprocessor implements TokenSource {
       switch (name) {
         case 'if': case 'ifdef': case 'ifndef':
           this.lineRest(f);
-          f.conds.push({ active: false, taken: true, sawElse: false, line: hash.line });
+          f.conds.push({ active: false, taken: true, line: hash.line });
           return;
         case 'elif': case 'else': case 'endif':
           break;
@@ -180,7 +177,7 @@ export class Preprocessor implements TokenSource {
       case 'if': case 'ifdef': case 'ifndef': {
         const rest = this.lineRest(f);
         const v = name === 'if' ? this.ifValue(rest, hash) : (rest[0] ? this.macros.has(rest[0].text) : false) === (name === 'ifdef');
-        f.conds.push({ active: v, taken: v, sawElse: false, line: hash.line });
+        f.conds.push({ active: v, taken: v, line: hash.line });
         return;
       }
       case 'elif': {
@@ -200,7 +197,6 @@ export class Preprocessor implements TokenSource {
         const parentActive = f.conds.length < 2 || f.conds[f.conds.length - 2]!.active;
         c.active = parentActive && !c.taken;
         c.taken = true;
-        c.sawElse = true;
         return;
       }
       case 'endif':

@@ -34,6 +34,9 @@ export interface Token {
 /** An immutable linked set of macro names; tokens share tails. */
 export interface HideSet { name: string; next: HideSet | undefined }
 
+/** Something a stage could not read or lay out, where, and why. Never a stop. */
+export interface Diagnostic { header: string; line: number; message: string }
+
 export interface TokenizeProblem { line: number; message: string }
 
 export interface Tokenized { tokens: Token[]; problems: TokenizeProblem[] }

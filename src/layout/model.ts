@@ -1,5 +1,9 @@
 // The engine's output: plain data, exactly the `layout --json` contract of docs/PRODUCT.md.
 
+import type { Diagnostic } from '../cpp/tokenize.js';
+
+export type { Diagnostic };
+
 export const ABI_NAMES = [
   'x86_64', 'i386', 'x32', 'aarch64', 'arm', 'riscv64', 'riscv32',
   's390x', 'ppc64le', 'ppc64', 'ppc32', 'mips', 'mips64',
@@ -44,7 +48,7 @@ export interface MacroValue {
   ioctl?: IoctlFields;
 }
 
-export interface Diagnostic { header: string; line: number; message: string }
+
 
 export interface AbiLayout {
   abi: AbiName;
