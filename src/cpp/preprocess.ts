@@ -28,8 +28,11 @@ export interface PreprocessResult {
   tokens: Token[];
   macros: MacroTable;
   diagnostics: Diagnostic[];
-  /** Include paths of every header this unit read, the entry first. */
-  included: string[];
+  /**
+   * Every include path this unit looked up, found or not, the entry first: what the unit's
+   * output depends on besides the predefined macros (a header added later can change it too).
+   */
+  closure: string[];
 }
 
 /** One #if group: is the current branch taken, has any branch been, where it started. */
@@ -48,8 +51,7 @@ export class Preprocessor implements TokenSource {
   private readonly out: Token[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly once = new Set<string>();
-  private readonly included: string[] = [];
-  private readonly includedSet = new Set<string>();
+  private readonly lookedUp = new Set<string>();
   private readonly expander: Expander;
   private readonly reader: Reader;
 
@@ -65,13 +67,19 @@ export class Preprocessor implements TokenSource {
 
   /** Runs `#include <entry>` to the end. */
   run(entry: string): PreprocessResult {
-    const unit = this.resolver.resolve(entry) ?? this.fallback(entry);
+    const unit = this.resolve(entry);
     if (!unit) throw new Error(`no header ${entry}`);
     this.enter(unit);
     for (let t = this.reader.next(); t; t = this.reader.next()) {
       if (!this.expander.expand(t, this.reader)) this.out.push(t);
     }
-    return { tokens: this.out, macros: this.macros, diagnostics: this.diagnostics, included: this.included };
+    return { tokens: this.out, macros: this.macros, diagnostics: this.diagnostics, closure: [...this.lookedUp] };
+  }
+
+  /** The tree's header for an include path, else the built-in fallback; remembered in the closure. */
+  private resolve(path: string, withFallback = true): HeaderUnit | undefined {
+    this.lookedUp.add(path);
+    return this.resolver.resolve(path) ?? (withFallback ? this.fallback(path) : undefined);
   }
 
   // --- TokenSource: the file stack, with directives handled as they are met -------------------
@@ -100,10 +108,6 @@ export class Preprocessor implements TokenSource {
       return;
     }
     for (const p of unit.problems) this.diagnostics.push({ header: unit.file.name, line: p.line, message: p.message });
-    if (!this.includedSet.has(unit.file.name)) {
-      this.includedSet.add(unit.file.name);
-      this.included.push(unit.file.name);
-    }
     this.frames.push({ unit, pos: 0, conds: [] });
   }
 
@@ -265,7 +269,7 @@ export class Preprocessor implements TokenSource {
             while (j < toks.length && toks[j]!.text !== '>') path += toks[j++]!.text;
             j++;
           }
-          value = this.resolver.resolve(path) !== undefined;
+          value = this.resolve(path, false) !== undefined;
         }
         if (paren) j++; // ')'
         out.push({ ...t, kind: TK.Number, text: value ? '1' : '0' });
@@ -295,9 +299,9 @@ export class Preprocessor implements TokenSource {
       // "x.h" is looked up beside the including header first.
       const from = f.unit.file.name;
       const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
-      unit = this.resolver.resolve(normalize(dir + path));
+      unit = this.resolve(normalize(dir + path), false);
     }
-    unit ??= this.resolver.resolve(normalize(path)) ?? this.fallback(normalize(path));
+    unit ??= this.resolve(normalize(path));
     if (!unit) return this.diag(hash, `#include <${path}>: no such header in the tree`);
     if (this.once.has(unit.file.name)) return;
     if (unit.guard && this.macros.has(unit.guard)) return;

@@ -7,7 +7,7 @@
 import { evaluate, ExprError, type TypeHooks } from '../cpp/expr.js';
 import { Expander, type MacroTable } from '../cpp/macro.js';
 import { TK, type Token } from '../cpp/tokenize.js';
-import type { IoctlDir, IoctlFields, MacroValue } from './model.js';
+import type { IoctlDir, IoctlFields } from './model.js';
 
 export type MacroEvaluation =
   | { value: bigint; ioctl?: IoctlFields }
@@ -77,49 +77,4 @@ function decode(value: bigint, l: IocLayout): IoctlFields {
   else if (d === l.write) dir = 'write';
   else dir = 'none';
   return { dir, type: Number(type), nr: Number(nr), size: Number(size) };
-}
-
-/**
- * Macro values across the translation units of one tree and ABI. A macro's value is taken in its
- * own header's unit. Where it is no integer constant there because it names something that unit
- * lacks (asm/kvm.h's `KVM_REG_S390 | ...` needs linux/kvm.h, which includes asm/kvm.h), the
- * first unit after it (in include-path order) that includes the header and gives it a value
- * supplies it. Units that ran before are not revisited: that cost half a run for a handful of
- * macros. A macro that can never be an integer (a string, an attribute) is not retried.
- */
-export class MacroValues {
-  private readonly own = new Map<string, Map<string, MacroValue | 'retry' | 'never'>>();
-  private readonly borrowed = new Map<string, Map<string, MacroValue>>();
-
-  /** Whether a unit should evaluate this macro of a header other than its own. */
-  wantsForeign(header: string, name: string): boolean {
-    return this.own.get(header)?.get(name) === 'retry' && !this.borrowed.get(header)?.has(name);
-  }
-
-  record(m: { header: string; name: string }, own: boolean, r: MacroEvaluation): void {
-    if (r.value === undefined) {
-      if (own) inner(this.own, m.header, () => new Map()).set(m.name, r.retryable ? 'retry' : 'never');
-      return;
-    }
-    const v: MacroValue = { name: m.name, header: m.header, value: r.value.toString() };
-    if (r.ioctl) v.ioctl = r.ioctl;
-    inner(own ? this.own : this.borrowed, m.header, () => new Map()).set(m.name, v);
-  }
-
-  list(): MacroValue[] {
-    const out: MacroValue[] = [];
-    for (const [header, names] of this.own) {
-      for (const [name, v] of names) {
-        const value = typeof v === 'string' ? this.borrowed.get(header)?.get(name) : v;
-        if (value) out.push(value);
-      }
-    }
-    return out;
-  }
-}
-
-function inner<K, V>(m: Map<K, V>, k: K, make: () => V): V {
-  let v = m.get(k);
-  if (v === undefined) m.set(k, (v = make()));
-  return v;
 }

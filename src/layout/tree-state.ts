@@ -1,0 +1,226 @@
+// The layouts of one tree for one ABI, as the results of its translation units, computed from
+// scratch or from the state of another tree (a parent commit) by redoing only the units whose
+// closure holds a header that changed.
+//
+// Macro values: a macro's value comes from its own header's unit. Where it is no integer
+// constant there because it names something that unit lacks ('retry': asm/kvm.h's
+// `KVM_REG_S390 | ...` needs linux/kvm.h, which includes asm/kvm.h), the first later unit, in
+// include-path order, that includes the header and gives it a value supplies it. A unit only
+// asks about headers before it, whose own results it can see; both are in its closure, so the
+// rule survives incremental updates.
+
+import { buildHeaderMap, type HeaderMap, type LayoutSpec } from '../cpp/profile.js';
+import { FALLBACK_HEADERS } from '../cpp/fallback-headers.js';
+import type { HeaderUnit, IncludeResolver } from '../cpp/preprocess.js';
+import type { FileTree } from '../git/file-tree.js';
+import { getAbi } from './abi.js';
+import type { AbiLayout, AbiName, Diagnostic, MacroValue, RecordLayout } from './model.js';
+import { layoutUnit, type UnitResult } from './unit.js';
+import { predefinedMacros, UnitCache } from './unit-cache.js';
+
+export interface TreeState {
+  abi: AbiName;
+  /** Include path -> identity of its text (blob id, or the synthetic text): the units' inputs. */
+  contents: Map<string, string>;
+  /** Unit results in entry order. */
+  units: Map<string, UnitResult>;
+  /** Include path -> entries whose closure holds it. */
+  dependents: Map<string, Set<string>>;
+  /** 'retry' macro -> the value the first later unit gives it; built when first needed. */
+  borrowIndex?: Map<string, MacroValue>;
+}
+
+export interface TreeUpdate {
+  state: TreeState;
+  /** Entries whose unit was (re)computed, including new ones. */
+  recomputed: Set<string>;
+  /** Entries gone since the previous state. */
+  removed: Set<string>;
+}
+
+/** Lays out trees for one ABI and layout profile, sharing tokenized headers across trees. */
+export class TreeLayouter {
+  private readonly abi;
+
+  constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache()) {
+    this.abi = getAbi(abi);
+  }
+
+  /** The state of `tree`; from `previous` (a related tree's state) when given. `only`: these entries. */
+  compute(tree: FileTree, previous?: TreeState, only?: string[]): TreeUpdate {
+    const map = buildHeaderMap(tree, this.spec, this.abi.karch);
+    const contents = contentIds(tree, map);
+    const entries = only ?? [...map.headers.keys()];
+
+    const dirty = new Set<string>();
+    if (previous) {
+      for (const path of changedKeys(previous.contents, contents)) {
+        for (const e of previous.dependents.get(path) ?? []) dirty.add(e);
+      }
+    }
+
+    const resolver = treeResolver(tree, map, this.cache);
+    const units = new Map<string, UnitResult>();
+    const ctx = {
+      abi: this.abi,
+      resolver,
+      fallback: (path: string): HeaderUnit | undefined => {
+        const text = FALLBACK_HEADERS[path];
+        return text === undefined ? undefined : this.cache.get('builtin', path, () => text, false);
+      },
+      predefined: predefinedMacros(this.abi, map.rawSource, this.cache),
+      isRetry: (header: string, name: string) => units.get(header)?.macros.get(name) === 'retry',
+    };
+    const recomputed = new Set<string>();
+    for (const entry of entries) {
+      const old = previous?.units.get(entry);
+      if (old && !dirty.has(entry)) {
+        units.set(entry, old);
+      } else {
+        units.set(entry, layoutUnit(entry, ctx));
+        recomputed.add(entry);
+      }
+    }
+    const removed = new Set<string>();
+    for (const e of previous?.units.keys() ?? []) if (!units.has(e)) removed.add(e);
+
+    const dependents = previous
+      ? updateDependents(previous, units, recomputed, removed)
+      : buildDependents(units);
+    return { state: { abi: this.abi.name, contents, units, dependents }, recomputed, removed };
+  }
+}
+
+function contentIds(tree: FileTree, map: HeaderMap): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const [path, ref] of map.headers) {
+    ids.set(path, 'synthetic' in ref ? `synthetic:${ref.synthetic}` : (tree.read(ref.treePath)?.id ?? 'unreadable'));
+  }
+  return ids;
+}
+
+function changedKeys(a: Map<string, string>, b: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of a) if (b.get(k) !== v) out.push(k);
+  for (const k of b.keys()) if (!a.has(k)) out.push(k);
+  return out;
+}
+
+function buildDependents(units: Map<string, UnitResult>): Map<string, Set<string>> {
+  const deps = new Map<string, Set<string>>();
+  for (const u of units.values()) {
+    for (const p of u.closure) {
+      let s = deps.get(p);
+      if (!s) deps.set(p, (s = new Set()));
+      s.add(u.entry);
+    }
+  }
+  return deps;
+}
+
+/** The previous index with the changed units' closures swapped in; untouched sets are shared. */
+function updateDependents(
+  previous: TreeState, units: Map<string, UnitResult>, recomputed: Set<string>, removed: Set<string>,
+): Map<string, Set<string>> {
+  const deps = new Map(previous.dependents);
+  const copied = new Set<string>();
+  const edit = (path: string): Set<string> => {
+    if (!copied.has(path)) {
+      deps.set(path, new Set(deps.get(path)));
+      copied.add(path);
+    }
+    return deps.get(path)!;
+  };
+  for (const e of [...recomputed, ...removed]) {
+    for (const p of previous.units.get(e)?.closure ?? []) edit(p).delete(e);
+    for (const p of units.get(e)?.closure ?? []) edit(p).add(e);
+  }
+  return deps;
+}
+
+function treeResolver(tree: FileTree, map: HeaderMap, cache: UnitCache): IncludeResolver {
+  const resolved = new Map<string, HeaderUnit | undefined>();
+  const lookup = (path: string): HeaderUnit | undefined => {
+    const ref = map.headers.get(path);
+    if (!ref) return undefined;
+    if ('synthetic' in ref) return cache.get('synthetic', path, () => ref.synthetic, false);
+    const f = tree.read(ref.treePath);
+    return f && cache.get(f.id, path, () => f.text, map.rawSource);
+  };
+  return {
+    resolve(path) {
+      if (!resolved.has(path)) resolved.set(path, lookup(path));
+      return resolved.get(path);
+    },
+  };
+}
+
+// --- reading a state ---------------------------------------------------------------------------
+
+const key = (header: string, name: string): string => `${header}\0${name}`;
+
+function borrowIndex(state: TreeState): Map<string, MacroValue> {
+  if (!state.borrowIndex) {
+    const index = new Map<string, MacroValue>();
+    for (const u of state.units.values()) {
+      for (const v of u.borrowed) if (!index.has(key(v.header, v.name))) index.set(key(v.header, v.name), v);
+    }
+    state.borrowIndex = index;
+  }
+  return state.borrowIndex;
+}
+
+export function recordAt(state: TreeState, header: string, name: string): RecordLayout | undefined {
+  return state.units.get(header)?.records.find((r) => r.name === name);
+}
+
+export function macroAt(state: TreeState, header: string, name: string): MacroValue | undefined {
+  const m = state.units.get(header)?.macros.get(name);
+  if (m === undefined || m === 'never') return undefined;
+  return m === 'retry' ? borrowIndex(state).get(key(header, name)) : m;
+}
+
+/** The whole state in the `layout --json` shape. */
+export function toAbiLayout(state: TreeState): AbiLayout {
+  const records: RecordLayout[] = [];
+  const macros: MacroValue[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const u of state.units.values()) {
+    records.push(...u.records);
+    for (const [name, m] of u.macros) {
+      const v = typeof m === 'string' ? (m === 'retry' ? borrowIndex(state).get(key(u.entry, name)) : undefined) : m;
+      if (v) macros.push(v);
+    }
+    for (const d of u.diagnostics) {
+      // Diagnostics of headers included by many units are reported once.
+      const k = `${d.header}\0${d.line}\0${d.message}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        diagnostics.push(d);
+      }
+    }
+  }
+  return { abi: state.abi, records, macros, diagnostics };
+}
+
+/**
+ * The symbols whose value may differ between two states related by `update`: those of the
+ * recomputed and removed units, and 'retry' macros whose value a recomputed unit gave or gives.
+ */
+export function touchedSymbols(previous: TreeState | undefined, update: TreeUpdate): { records: [string, string][]; macros: [string, string][] } {
+  const records = new Map<string, [string, string]>();
+  const macros = new Map<string, [string, string]>();
+  const add = (m: Map<string, [string, string]>, header: string, name: string): void => {
+    m.set(key(header, name), [header, name]);
+  };
+  for (const e of [...update.recomputed, ...update.removed]) {
+    for (const u of [previous?.units.get(e), update.state.units.get(e)]) {
+      if (!u) continue;
+      for (const r of u.records) add(records, r.header, r.name);
+      for (const name of u.macros.keys()) add(macros, u.entry, name);
+      for (const v of u.borrowed) add(macros, v.header, v.name);
+    }
+  }
+  return { records: [...records.values()], macros: [...macros.values()] };
+}

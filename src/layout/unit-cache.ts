@@ -1,0 +1,45 @@
+// Tokenized headers by content, shared across translation units, ABIs and commits: tokens do
+// not depend on the ABI, only on the text and the view applied to it.
+
+import { findGuard, Preprocessor, type HeaderUnit } from '../cpp/preprocess.js';
+import { MacroTable } from '../cpp/macro.js';
+import { tokenize, type SourceFile } from '../cpp/tokenize.js';
+import { headersInstallView, RAW_SOURCE_MACROS } from '../cpp/uapi-view.js';
+import type { Abi } from './abi.js';
+
+export class UnitCache {
+  private readonly units = new Map<string, HeaderUnit>();
+
+  /** The header `name` whose text has identity `id`; `raw`: apply the headers_install view. */
+  get(id: string, name: string, text: () => string, raw: boolean): HeaderUnit {
+    const k = `${raw ? 'r' : 'i'}:${name}:${id}`;
+    let u = this.units.get(k);
+    if (!u) {
+      const file: SourceFile = { name, text: raw ? headersInstallView(text()) : text() };
+      const { tokens, problems } = tokenize(file);
+      u = { file, tokens, problems, guard: findGuard(tokens) };
+      this.units.set(k, u);
+    }
+    return u;
+  }
+
+  get size(): number {
+    return this.units.size;
+  }
+}
+
+const predefinedByAbi = new Map<string, MacroTable>();
+
+/** The ABI's predefined macros (and, for raw sources, unifdef's fixed ones) as a macro table. */
+export function predefinedMacros(abi: Abi, raw: boolean, cache: UnitCache): MacroTable {
+  const key = `${abi.name}:${raw}`;
+  let table = predefinedByAbi.get(key);
+  if (table) return table;
+  let text = abi.predefined;
+  if (raw) text += RAW_SOURCE_MACROS.defined.map((m) => `#define ${m} 1\n`).join('');
+  const unit = cache.get(`predefined-${key}`, '<built-in>', () => text, false);
+  table = new MacroTable();
+  new Preprocessor({ resolve: (p) => (p === '<built-in>' ? unit : undefined) }, table).run('<built-in>');
+  predefinedByAbi.set(key, table);
+  return table;
+}

@@ -1,0 +1,93 @@
+// One translation unit, `#include <ENTRY>`: preprocess, parse, lay out the records the entry
+// header defines and value its macros. The result depends only on the files of its closure (and
+// the ABI), which is what lets the indexer keep it across commits that leave them alone.
+
+import { Preprocessor, type HeaderUnit, type IncludeResolver } from '../cpp/preprocess.js';
+import { MacroTable } from '../cpp/macro.js';
+import { constantHooks, parseDeclarations, type Sizes } from '../c/parse.js';
+import type { Abi } from './abi.js';
+import { recordLayout } from './flatten.js';
+import { MacroEvaluator } from './macro-values.js';
+import type { Diagnostic, MacroValue, RecordLayout } from './model.js';
+import { LayoutError, Measurer } from './record-layout.js';
+
+/** A macro of the entry header: its value, or why not ('retry': it names what this unit lacks). */
+export type OwnMacro = MacroValue | 'retry' | 'never';
+
+export interface UnitResult {
+  entry: string;
+  records: RecordLayout[];
+  macros: Map<string, OwnMacro>;
+  /** Values this unit gives to 'retry' macros of headers before it (see tree-state.ts). */
+  borrowed: MacroValue[];
+  /** Include paths looked up, found or not: the unit changes only if one of them does. */
+  closure: string[];
+  diagnostics: Diagnostic[];
+}
+
+export interface UnitContext {
+  abi: Abi;
+  resolver: IncludeResolver;
+  fallback: (path: string) => HeaderUnit | undefined;
+  predefined: MacroTable;
+  /** Whether a macro of another header came out 'retry' in that header's own unit, run before. */
+  isRetry: (header: string, name: string) => boolean;
+}
+
+export function layoutUnit(entry: string, ctx: UnitContext): UnitResult {
+  const macroTable = new MacroTable(ctx.predefined);
+  const pp = new Preprocessor(ctx.resolver, macroTable, ctx.fallback).run(entry);
+  const sizes = sizesOf(ctx.abi);
+  const { scope, diagnostics: parseDiags } = parseDeclarations(pp.tokens, sizes);
+  const diagnostics: Diagnostic[] = [...pp.diagnostics, ...parseDiags];
+
+  const records: RecordLayout[] = [];
+  for (const rec of scope.records) {
+    if (rec.header !== entry) continue;
+    const name = rec.tag ?? rec.typedefName;
+    if (!name) continue; // untagged and never named: only reachable as a member
+    try {
+      records.push(recordLayout(rec, name, sizes.measurer));
+    } catch (e) {
+      if (!(e instanceof LayoutError)) throw e;
+      diagnostics.push({ header: rec.header, line: rec.line, message: `${rec.kind} ${name} not laid out: ${e.message}` });
+    }
+  }
+
+  const macros = new Map<string, OwnMacro>();
+  const borrowed: MacroValue[] = [];
+  const evaluator = new MacroEvaluator(macroTable, constantHooks(sizes, scope));
+  for (const m of macroTable.ownMacros()) {
+    if (m.params || m.body.length === 0) continue;
+    const own = m.header === entry;
+    if (!own && !ctx.isRetry(m.header, m.name)) continue;
+    const r = evaluator.evaluate(m.name);
+    if (r.value === undefined) {
+      if (own) macros.set(m.name, r.retryable ? 'retry' : 'never');
+      continue;
+    }
+    const v: MacroValue = { name: m.name, header: m.header, value: r.value.toString() };
+    if (r.ioctl) v.ioctl = r.ioctl;
+    if (own) macros.set(m.name, v);
+    else borrowed.push(v);
+  }
+  return { entry, records, macros, borrowed, closure: pp.closure, diagnostics };
+}
+
+interface SizesWithMeasurer extends Sizes { measurer: Measurer }
+
+function sizesOf(abi: Abi): SizesWithMeasurer {
+  const measurer = new Measurer(abi);
+  const intType = (bytes: number, unsigned: boolean, rank: number) => ({ bits: bytes * 8, unsigned, rank });
+  return {
+    measurer,
+    sizeAlign: (t) => measurer.sizeAlign(t),
+    int: intType(4, false, 3),
+    long: intType(abi.long.size, false, 4),
+    llong: intType(8, false, 5),
+    sizeT: intType(abi.long.size, true, abi.long.size === 8 ? 4 : 3),
+    hasInt128: abi.int128 !== undefined,
+    charSigned: abi.charSigned,
+    abiName: abi.name,
+  };
+}

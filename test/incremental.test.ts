@@ -1,0 +1,73 @@
+// A tree laid out from its parent's state must equal the same tree laid out from scratch, and
+// the symbols the update says it touched must include every symbol that differs.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MemoryTree } from '../src/git/file-tree.js';
+import { toAbiLayout, touchedSymbols, TreeLayouter, type TreeState } from '../src/layout/tree-state.js';
+import { UnitCache } from '../src/layout/unit-cache.js';
+import type { AbiLayout, AbiName } from '../src/layout/model.js';
+import { LINUX_SRC, missing } from './support/linux.js';
+
+const skip = missing([LINUX_SRC], 'Linux 6.1 source');
+
+function readTree(root: string, dirs: string[], files: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel))) {
+      const r = `${rel}/${name}`;
+      if (statSync(join(root, r)).isDirectory()) walk(r);
+      else out[r] = readFileSync(join(root, r), 'latin1');
+    }
+  };
+  for (const d of dirs) walk(d);
+  for (const f of files) out[f] = readFileSync(join(root, f), 'latin1');
+  return out;
+}
+
+const symbolKeys = (l: AbiLayout): Map<string, string> => new Map([
+  ...l.records.map((r) => [`r ${r.header} ${r.name}`, JSON.stringify(r)] as const),
+  ...l.macros.map((m) => [`m ${m.header} ${m.name}`, JSON.stringify(m)] as const),
+]);
+
+describe.skipIf(skip)('incremental layout of a changed tree', () => {
+  if (skip) it.skip(skip, () => {});
+  const base = skip ? {} : readTree(LINUX_SRC, ['include/uapi', 'arch/x86/include/uapi', 'arch/s390/include/uapi'], ['Makefile']);
+  const edit = (path: string, f: (s: string) => string): Record<string, string> => ({ ...base, [path]: f(base[path]!) });
+  const without = (path: string): Record<string, string> => Object.fromEntries(Object.entries(base).filter(([p]) => p !== path));
+
+  const changes: [string, Record<string, string>][] = [
+    ['a member added to kvm_run.system_event', edit('include/uapi/linux/kvm.h', (s) => s.replace('__u32 ndata;', '__u32 ndata;\n\t\t\t__u32 extra;'))],
+    ['a macro changed in asm/kvm.h', edit('arch/x86/include/uapi/asm/kvm.h', (s) => s.replace(/#define KVM_NR_INTERRUPTS 256/, '#define KVM_NR_INTERRUPTS 512'))],
+    ['a new header', { ...base, 'include/uapi/linux/zz_new.h': '#include <linux/types.h>\nstruct zz { __u64 a; };\n#define ZZ_SIZE sizeof(struct zz)\n' }],
+    ['a header removed', without('include/uapi/linux/vfio.h')],
+    ['linux/types.h changed', edit('include/uapi/linux/types.h', (s) => s.replace('#endif /*  __ASSEMBLY__ */', '#define __ABI_BLAME_NEW 7\n#endif /*  __ASSEMBLY__ */'))],
+    ['an asm header shadowing a generic wrapper', { ...base, 'arch/x86/include/uapi/asm/termbits.h': '#include <asm-generic/termbits.h>\n#define X86_ONLY 1\n' }],
+    ['a missing include appears', { ...base, 'include/uapi/linux/stddef2.h': '#define STDDEF2 1\n' }],
+  ];
+
+  it.each(['x86_64', 'i386', 's390x'] as AbiName[])('%s', (abi) => {
+    const cache = new UnitCache();
+    const layouter = new TreeLayouter(abi, { kind: 'kernel' }, cache);
+    const before: TreeState = layouter.compute(new MemoryTree(base)).state;
+    const beforeLayout = symbolKeys(toAbiLayout(before));
+    for (const [what, files] of changes) {
+      const tree = new MemoryTree(files);
+      const update = layouter.compute(tree, before);
+      const fromScratch = toAbiLayout(new TreeLayouter(abi, { kind: 'kernel' }, cache).compute(tree).state);
+      expect(toAbiLayout(update.state), what).toEqual(fromScratch);
+      expect(update.recomputed.size, what).toBeLessThan(before.units.size);
+
+      const touched = touchedSymbols(before, update);
+      const touchedKeys = new Set([...touched.records.map(([h, n]) => `r ${h} ${n}`), ...touched.macros.map(([h, n]) => `m ${h} ${n}`)]);
+      const after = symbolKeys(fromScratch);
+      const differing = [...new Set([...beforeLayout.keys(), ...after.keys()])].filter((k) => beforeLayout.get(k) !== after.get(k));
+      // x86 edits change nothing for s390x (and the update must see that too).
+      const x86Only = /asm\/kvm\.h|asm header/.test(what);
+      if (abi === 's390x' && x86Only) expect(differing, what).toEqual([]);
+      else expect(differing.length, what).toBeGreaterThan(0);
+      for (const k of differing) expect(touchedKeys.has(k), `${what}: ${k}`).toBe(true);
+    }
+  });
+});
