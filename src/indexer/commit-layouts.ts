@@ -1,0 +1,109 @@
+// Per commit, for a set of ABIs: lay out the commit's tree from its first parent's state, and
+// turn what changed into the rows the store keeps: deltas (the symbol's state wherever it differs
+// from the first parent) and change events (what this commit itself changed).
+//
+// Attribution at merges: a symbol that differs from the first parent but equals its state in
+// another parent came in with that parent's branch, and its events belong to the branch's own
+// commits; only states no parent had (a conflict resolution) are the merge's own change.
+
+import type { LayoutSpec } from '../cpp/profile.js';
+import { diffMacro, diffRecord, type SymbolChange } from '../diff/changes.js';
+import type { AbiName, MacroValue, RecordLayout } from '../layout/model.js';
+import { macroAt, recordAt, touchedSymbols, TreeLayouter, type TreeState } from '../layout/tree-state.js';
+import { UnitCache } from '../layout/unit-cache.js';
+import { canonicalLayoutJson, layoutHash } from '../store/layout-hash.js';
+import type { DeltaRow, EventRow } from '../store/rows.js';
+import { CommitLru } from './commit-lru.js';
+import { CommitTree, type FileChange } from './commit-tree.js';
+
+export interface CommitJob {
+  sha: string;
+  /** Indexed parents, first parent first; [] for a root. */
+  parents: string[];
+  /** Changes against the first parent (against nothing at a root). */
+  changes: FileChange[];
+}
+
+export interface CommitLayouts {
+  sha: string;
+  deltas: DeltaRow[];
+  events: EventRow[];
+  /** Layouts the deltas refer to, by hash. */
+  layouts: Map<string, RecordLayout>;
+}
+
+interface Kept { tree: CommitTree; states: Map<AbiName, TreeState> }
+
+export const KEPT_COMMITS = 48;
+
+export class CommitLayouter {
+  private readonly kept = new CommitLru<Kept>(KEPT_COMMITS);
+  private readonly layouters: Map<AbiName, TreeLayouter>;
+
+  constructor(spec: LayoutSpec, readonly abis: AbiName[]) {
+    const cache = new UnitCache();
+    this.layouters = new Map(abis.map((a) => [a, new TreeLayouter(a, spec, cache)]));
+  }
+
+  /** Makes a commit's state from its whole file list (a parent the LRU no longer holds). */
+  provide(sha: string, files: FileChange[]): void {
+    const tree = CommitTree.empty().apply(files);
+    const states = new Map<AbiName, TreeState>();
+    for (const [abi, l] of this.layouters) states.set(abi, l.compute(tree).state);
+    this.kept.put(sha, { tree, states });
+  }
+
+  commit(job: CommitJob): CommitLayouts {
+    const [first, ...others] = job.parents.map((p) => {
+      const k = this.kept.use(p);
+      if (!k) throw new Error(`internal: state of parent ${p} of ${job.sha} is not kept`);
+      return k;
+    });
+    const tree = (first?.tree ?? CommitTree.empty()).apply(job.changes);
+    const out: CommitLayouts = { sha: job.sha, deltas: [], events: [], layouts: new Map() };
+    const states = new Map<AbiName, TreeState>();
+    for (const [abi, layouter] of this.layouters) {
+      const prev = first?.states.get(abi);
+      const update = layouter.compute(tree, prev);
+      states.set(abi, update.state);
+      const others_ = others.map((o) => o.states.get(abi)!);
+      const touched = touchedSymbols(prev, update);
+      for (const [header, name] of touched.records) {
+        const before = prev && recordAt(prev, header, name);
+        const after = recordAt(update.state, header, name);
+        if (sameRecord(before, after)) continue;
+        const hash = after ? layoutHash(after) : null;
+        if (after) out.layouts.set(hash!, after);
+        out.deltas.push({ abi, kind: 'record', header, name, layoutHash: hash, value: null, ioctl: null });
+        if (others_.some((o) => sameRecord(recordAt(o, header, name), after))) continue;
+        addEvents(out.events, abi, diffRecord(before, after));
+      }
+      for (const [header, name] of touched.macros) {
+        const before = prev && macroAt(prev, header, name);
+        const after = macroAt(update.state, header, name);
+        if (sameMacro(before, after)) continue;
+        out.deltas.push({ abi, kind: 'macro', header, name, layoutHash: null, value: after?.value ?? null, ioctl: after?.ioctl ?? null });
+        if (others_.some((o) => sameMacro(macroAt(o, header, name), after))) continue;
+        addEvents(out.events, abi, diffMacro(before, after));
+      }
+    }
+    this.kept.put(job.sha, { tree, states });
+    return out;
+  }
+}
+
+function addEvents(out: EventRow[], abi: AbiName, changes: SymbolChange[]): void {
+  for (const c of changes) out.push({ abi, ...c });
+}
+
+function sameRecord(a: RecordLayout | undefined, b: RecordLayout | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return canonicalLayoutJson(a) === canonicalLayoutJson(b);
+}
+
+function sameMacro(a: MacroValue | undefined, b: MacroValue | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.value === b.value && JSON.stringify(a.ioctl) === JSON.stringify(b.ioctl);
+}
