@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, UsageError } from './errors.js';
+import { indexCommand } from './index-command.js';
 import { layoutCommand } from './layout-command.js';
 
 const program = new Command()
@@ -23,6 +24,22 @@ program
   .option('-j, --jobs <n>', 'worker threads (default: one per core)')
   .option('--json', 'one JSON object per ABI per line (the layout --json contract)')
   .action(layoutCommand);
+
+program
+  .command('index')
+  .description('index the uapi header history of a git repository into the database')
+  .argument('[repo]', 'git repository (default: the current directory)')
+  .option('--layout <kernel|installed|file>', 'tree layout: a preset or a JSON layout file (detected when absent)')
+  .option('--abi <list>', 'comma-separated ABIs, or "all"', 'all')
+  .option('--ref <ref...>', 'refs to index (default: the current branch and every tag)')
+  .option('--db <url>', 'postgres:// URL (default: DATABASE_URL, else an embedded database in the git dir)')
+  .option('--fetch', 'git fetch first')
+  .option('--full', 'forget what is stored for this repository and index it again')
+  .option('--wait', 'wait for another run on the same database and repository instead of failing')
+  .option('-j, --jobs <n>', 'worker threads (default: one per core)')
+  .option('--json', 'print the summary as JSON')
+  .option('-q, --quiet', 'no progress output')
+  .action(indexCommand);
 
 async function main(): Promise<void> {
   try {

@@ -45,6 +45,11 @@ export class CommitLayouter {
     this.layouters = new Map(abis.map((a) => [a, new TreeLayouter(a, spec, cache)]));
   }
 
+  /** Marks kept commits as just used. */
+  touch(shas: string[]): void {
+    for (const s of shas) this.kept.use(s);
+  }
+
   /** Makes a commit's state from its whole file list (a parent the LRU no longer holds). */
   provide(sha: string, files: FileChange[]): void {
     const tree = CommitTree.empty().apply(files);

@@ -1,0 +1,49 @@
+// `abi-blame index [REPO] [--layout kernel|installed|FILE] [--abi LIST] [--ref REF ...] [--db URL] [--fetch] [--full]`
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { GitInputError } from '../git/errors.js';
+import { FsTree } from '../git/file-tree.js';
+import { IndexInputError, runIndex } from '../indexer/run.js';
+import { progressFor, silent } from '../indexer/progress.js';
+import { StoreInputError } from '../store/errors.js';
+import { fail } from './errors.js';
+import { parseAbiList, resolveLayoutSpec } from './layout-command.js';
+
+export interface IndexCommandOptions {
+  layout?: string;
+  abi: string;
+  ref?: string[];
+  db?: string;
+  fetch?: boolean;
+  full?: boolean;
+  wait?: boolean;
+  jobs?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function indexCommand(repoArg: string | undefined, opts: IndexCommandOptions): Promise<void> {
+  const repoPath = resolve(repoArg ?? '.');
+  if (!existsSync(repoPath)) fail(`${repoPath}: no such directory`);
+  const abis = parseAbiList(opts.abi);
+  // Presets are names; anything else is a layout file, read now so a bad one fails before any work.
+  const spec = opts.layout ? resolveLayoutSpec(new FsTree(repoPath), opts.layout) : undefined;
+  const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) fail(`--jobs ${opts.jobs}: expected a positive integer`);
+  try {
+    const s = await runIndex({
+      repoPath, spec, abis, refs: opts.ref, db: opts.db, fetch: opts.fetch === true, full: opts.full === true,
+      wait: opts.wait === true, jobs, progress: opts.quiet || opts.json ? silent : progressFor(process.stderr, 'indexing'),
+    });
+    if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+    else if (s.upToDate) process.stdout.write(`${s.repo}: up to date (${s.database}, ${s.seconds.toFixed(2)} s)\n`);
+    else {
+      process.stdout.write(`${s.repo}: indexed ${s.commits} commits, ${s.events} change events` +
+        `${s.vanished ? `, ${s.vanished} commits no longer reachable` : ''} in ${s.seconds.toFixed(1)} s (${s.database})\n`);
+    }
+  } catch (e) {
+    if (e instanceof GitInputError || e instanceof StoreInputError || e instanceof IndexInputError) fail(e.message);
+    throw e;
+  }
+}

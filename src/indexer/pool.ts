@@ -1,0 +1,115 @@
+// Lays out commits for all ABIs on all cores: each worker thread owns some ABIs and keeps the
+// states of recent commits. Commits go to every worker in topological order; a parent a worker no
+// longer keeps (known from a mirror of its LRU, without asking) is sent first as a whole tree.
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { LayoutSpec } from '../cpp/profile.js';
+import type { AbiName } from '../layout/model.js';
+import { CommitLayouter, KEPT_COMMITS, type CommitJob, type CommitLayouts } from './commit-layouts.js';
+import { CommitLru } from './commit-lru.js';
+import type { FileChange } from './commit-tree.js';
+
+export interface WorkerInit { spec: LayoutSpec; abis: AbiName[] }
+export type PoolMessage =
+  | { type: 'touch'; shas: string[] }
+  | { type: 'provide'; sha: string; files: FileChange[] }
+  | { type: 'commit'; job: CommitJob };
+type Reply = { ok: true; result: CommitLayouts } | { ok: false; error: string };
+
+const WORKER = fileURLToPath(new URL('./layout-worker.js', import.meta.url));
+
+interface Lane {
+  send(m: PoolMessage): void;
+  /** Replies to commit messages, in order. */
+  next(): Promise<CommitLayouts>;
+  close(): Promise<void>;
+}
+
+export class LayoutPool {
+  private readonly lanes: Lane[];
+  private readonly mirror = new CommitLru<true>(KEPT_COMMITS);
+
+  /** `files(sha)`: the whole tree of a commit, for parents the workers no longer keep. */
+  constructor(spec: LayoutSpec, abis: AbiName[], private readonly files: (sha: string) => Promise<FileChange[]>, workers = availableParallelism()) {
+    const n = Math.max(1, Math.min(workers, abis.length));
+    const groups = Array.from({ length: n }, (_, i) => abis.filter((_, k) => k % n === i));
+    this.lanes = groups.map((g) => (n > 1 && existsSync(WORKER) ? workerLane({ spec, abis: g }) : inlineLane({ spec, abis: g })));
+  }
+
+  /** Lays out one commit (submit them parents first); the promise resolves when all ABIs are done. */
+  async submit(job: CommitJob): Promise<CommitLayouts> {
+    // Kept parents are touched first so that providing the others cannot evict them; the
+    // mirror replays exactly what the workers do: touch, provide, then the commit's own use/put.
+    const kept = job.parents.filter((p) => this.mirror.has(p));
+    for (const p of kept) this.mirror.use(p);
+    for (const lane of this.lanes) lane.send({ type: 'touch', shas: kept });
+    for (const p of job.parents) {
+      if (this.mirror.has(p)) continue;
+      const files = await this.files(p);
+      for (const lane of this.lanes) lane.send({ type: 'provide', sha: p, files });
+      this.mirror.put(p, true);
+    }
+    for (const p of job.parents) this.mirror.use(p);
+    this.mirror.put(job.sha, true);
+    for (const lane of this.lanes) lane.send({ type: 'commit', job });
+    const parts = await Promise.all(this.lanes.map((l) => l.next()));
+    const merged: CommitLayouts = { sha: job.sha, deltas: [], events: [], layouts: new Map() };
+    for (const p of parts) {
+      merged.deltas.push(...p.deltas);
+      merged.events.push(...p.events);
+      for (const [h, l] of p.layouts) merged.layouts.set(h, l);
+    }
+    return merged;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.close()));
+  }
+}
+
+function workerLane(init: WorkerInit): Lane {
+  const w = new Worker(WORKER, { workerData: init });
+  const waiting: { resolve: (r: CommitLayouts) => void; reject: (e: Error) => void }[] = [];
+  let failed: Error | undefined;
+  w.on('message', (r: Reply) => {
+    const p = waiting.shift();
+    if (!p) return;
+    if (r.ok) p.resolve(r.result);
+    else p.reject(new Error(r.error));
+  });
+  w.on('error', (e) => {
+    failed = e;
+    for (const p of waiting.splice(0)) p.reject(e);
+  });
+  return {
+    send: (m) => w.postMessage(m),
+    next: () => new Promise((resolve, reject) => (failed ? reject(failed) : waiting.push({ resolve, reject }))),
+    close: async () => void (await w.terminate()),
+  };
+}
+
+/** The same in this thread: under a TypeScript runner (tests), or when one core is all there is. */
+function inlineLane(init: WorkerInit): Lane {
+  const layouter = new CommitLayouter(init.spec, init.abis);
+  const results: (CommitLayouts | Error)[] = [];
+  return {
+    send: (m) => {
+      if (m.type === 'touch') return layouter.touch(m.shas);
+      if (m.type === 'provide') return layouter.provide(m.sha, m.files);
+      try {
+        results.push(layouter.commit(m.job));
+      } catch (e) {
+        results.push(e as Error);
+      }
+    },
+    next: async () => {
+      const r = results.shift()!;
+      if (r instanceof Error) throw r;
+      return r;
+    },
+    close: async () => {},
+  };
+}

@@ -1,0 +1,207 @@
+// `abi-blame index`: walk the header history of a repository and store, per commit and ABI,
+// what changed. Incremental (only commits not yet stored), resumable (a batch of commits is one
+// transaction, and commits are taken parents first, so a killed run leaves a prefix), one run at a
+// time per database and repository.
+
+import { join } from 'node:path';
+import type { LayoutSpec } from '../cpp/profile.js';
+import { openBlobReader, type BlobReader } from '../git/blobs.js';
+import { GitRepo } from '../git/repo.js';
+import { getAbi } from '../layout/abi.js';
+import type { AbiName } from '../layout/model.js';
+import { openStore, type Store } from '../store/db.js';
+import { acquirePgliteDirLock, acquireRunLock, type HeldLock } from '../store/lock.js';
+import { deleteRepo, unreleasedShas } from '../store/maintenance.js';
+import {
+  indexedShas, markVanished, maxTopo, readRefs, readRepo, replaceRefs, setReleases, upsertRepo, writeCommitBatch, type CommitWrite,
+} from '../store/queries.js';
+import type { FileChange } from './commit-tree.js';
+import { LayoutPool } from './pool.js';
+import type { Progress } from './progress.js';
+
+export interface IndexOptions {
+  repoPath: string;
+  spec?: LayoutSpec;
+  abis: AbiName[];
+  refs?: string[];
+  db?: string;
+  fetch: boolean;
+  full: boolean;
+  /** Wait for a run holding the lock instead of failing. */
+  wait: boolean;
+  jobs?: number;
+  progress: Progress;
+}
+
+export interface IndexSummary {
+  repo: string;
+  database: string;
+  upToDate: boolean;
+  commits: number;
+  events: number;
+  vanished: number;
+  seconds: number;
+}
+
+/** Commits per transaction, unless a batch has taken this long already. */
+const BATCH_COMMITS = 200;
+const BATCH_MS = 3_000;
+
+export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
+  const started = performance.now();
+  const repo = await GitRepo.open(opts.repoPath);
+  if (opts.fetch) await repo.fetch();
+  const refs = await repo.resolveRefs(opts.refs);
+  const spec = opts.spec ?? (await detectRepoLayout(repo, refs[0]?.sha));
+  const pathspecs = headerPathspecs(spec, opts.abis);
+  const repoKey = repo.gitDir;
+
+  const url = opts.db || process.env.DATABASE_URL || undefined;
+  const pgliteDir = join(repo.gitDir, 'abi-blame', 'pglite');
+  const locks: HeldLock[] = [];
+  let store: Store | undefined;
+  let blobs: BlobReader | undefined;
+  let pool: LayoutPool | undefined;
+  try {
+    if (!url) locks.push(await acquirePgliteDirLock(pgliteDir, { wait: opts.wait }));
+    store = await openStore({ url, pgliteDir });
+    locks.push(await acquireRunLock(store, repoKey, { wait: opts.wait }));
+    const db = store.db;
+
+    const known = await readRepo(db, repoKey);
+    const sameSetup = known && JSON.stringify(known.layout) === JSON.stringify(spec) && known.abis.join() === opts.abis.join();
+    if (known && !sameSetup && !opts.full) {
+      throw new IndexInputError(`${opts.repoPath} was indexed with another layout or ABI list (${known.abis.join(',')}); use --full to rebuild`);
+    }
+    if (opts.full && known) await deleteRepo(db, repoKey);
+    await upsertRepo(db, { key: repoKey, path: opts.repoPath, layout: spec, abis: opts.abis });
+
+    const storedRefs = opts.full ? new Map<string, string>() : await readRefs(db, repoKey);
+    const refMap = new Map(refs.map((r) => [r.name, r.sha]));
+    const summary: IndexSummary = { repo: opts.repoPath, database: store.where, upToDate: false, commits: 0, events: 0, vanished: 0, seconds: 0 };
+    if (sameMap(storedRefs, refMap)) {
+      summary.upToDate = true;
+      summary.seconds = (performance.now() - started) / 1000;
+      return summary;
+    }
+
+    const exclude = await existing(repo, [...new Set(storedRefs.values())]);
+    const history = await repo.headerHistory([...new Set(refMap.values())], exclude, pathspecs);
+    const done = await indexedShas(db, repoKey);
+    const todo = history.filter((c) => !done.has(c.sha));
+    opts.progress.start(todo.length);
+
+    blobs = await openBlobReader(repo.gitDir, 'cat-file');
+    const reader = blobs;
+    const wholeTree = async (sha: string): Promise<FileChange[]> => {
+      const files = await repo.treeFiles(sha, pathspecs);
+      return withTexts(reader, [...files].map(([path, f]) => ({ path, oid: f.oid, symlink: f.symlink })));
+    };
+    pool = new LayoutPool(spec, opts.abis, wholeTree, opts.jobs);
+
+    let topo = (await maxTopo(db, repoKey)) + 1;
+    let batch: CommitWrite[] = [];
+    let batchStarted = performance.now();
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      await writeCommitBatch(db, repoKey, batch);
+      batch = [];
+      batchStarted = performance.now();
+    };
+    // Git reads for the next commit overlap with laying out this one.
+    const changesOf = (i: number): Promise<FileChange[]> | undefined => {
+      const c = todo[i];
+      if (!c) return undefined;
+      return repo.changedPaths(c.sha, c.parents[0], pathspecs).then((ch) => withTexts(reader, ch));
+    };
+    let nextChanges = changesOf(0);
+    for (let i = 0; i < todo.length; i++) {
+      const c = todo[i]!;
+      const changes = await nextChanges!;
+      nextChanges = changesOf(i + 1);
+      const r = await pool.submit({ sha: c.sha, parents: c.parents, changes });
+      batch.push({
+        commit: {
+          sha: c.sha, parents: c.parents, authorName: c.authorName, authorEmail: c.authorEmail,
+          authorDate: c.authorDate, committerDate: c.committerDate, subject: c.subject, release: null, topo: topo++,
+        },
+        layouts: r.layouts, deltas: r.deltas, events: r.events,
+      });
+      summary.commits++;
+      summary.events += r.events.length;
+      opts.progress.tick(c.subject);
+      if (batch.length >= BATCH_COMMITS || performance.now() - batchStarted > BATCH_MS) await flush();
+    }
+    await flush();
+    opts.progress.done();
+
+    const unreleased = await unreleasedShas(db, repoKey);
+    if (unreleased.length > 0) await setReleases(db, repoKey, await repo.firstReleases(unreleased));
+    // Commits no ref reaches any more (a force-push): kept, but marked.
+    if (await historyRewritten(repo, storedRefs, refMap)) {
+      const reachable = await repo.headerHistory([...new Set(refMap.values())], [], pathspecs);
+      summary.vanished = (await markVanished(db, repoKey, new Set(reachable.map((c) => c.sha)))).vanished;
+    }
+    await replaceRefs(db, repoKey, refMap);
+    summary.seconds = (performance.now() - started) / 1000;
+    return summary;
+  } finally {
+    await pool?.close();
+    await blobs?.close();
+    for (const l of locks.reverse()) await l.release().catch(() => {});
+    await store?.close();
+  }
+}
+
+export class IndexInputError extends Error {}
+
+/** The kernel preset when the tip has include/uapi, the installed one when it has include/linux. */
+async function detectRepoLayout(repo: GitRepo, tip: string | undefined): Promise<LayoutSpec> {
+  if (tip && (await repo.treeFiles(tip, ['include/uapi/linux'])).size > 0) return { kind: 'kernel' };
+  if (tip && (await repo.treeFiles(tip, ['include/linux', 'include/asm'])).size > 0) return { kind: 'installed' };
+  throw new IndexInputError(`${repo.gitDir}: neither a kernel tree (include/uapi) nor installed headers (include/linux) at its tip; give --layout`);
+}
+
+/** The shas that are still commits of the repository (a force-push and gc can drop old tips). */
+async function existing(repo: GitRepo, shas: string[]): Promise<string[]> {
+  const ok = await Promise.all(shas.map((s) => repo.commitExists(s)));
+  return shas.filter((_, i) => ok[i]);
+}
+
+/** The paths whose history matters: the header directories of the profile for these ABIs. */
+export function headerPathspecs(spec: LayoutSpec, abis: AbiName[]): string[] {
+  const karches = [...new Set(abis.map((a) => getAbi(a).karch))].sort();
+  switch (spec.kind) {
+    case 'kernel':
+      // The Makefile gives linux/version.h; Kbuild files say which asm/ wrappers exist.
+      return ['include/uapi', ...karches.map((k) => `arch/${k}/include/uapi`), 'Makefile'];
+    case 'installed':
+      return ['include'];
+    case 'custom':
+      return [...new Set([...spec.include, ...karches.flatMap((k) => spec.arch[k] ?? [])])].sort();
+  }
+}
+
+async function withTexts(blobs: BlobReader, entries: { path: string; oid: string | null; symlink?: boolean }[]): Promise<FileChange[]> {
+  const texts = await blobs.read(entries.flatMap((e) => (e.oid ? [e.oid] : [])));
+  return entries.map((e) => ({
+    path: e.path,
+    file: e.oid ? { text: texts.get(e.oid)!, id: e.oid } : null,
+    ...(e.symlink ? { symlink: true } : {}),
+  }));
+}
+
+function sameMap(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+/** A ref gone, or moved to a commit its old value is not an ancestor of. */
+async function historyRewritten(repo: GitRepo, before: Map<string, string>, after: Map<string, string>): Promise<boolean> {
+  for (const [name, old] of before) {
+    const now = after.get(name);
+    if (now === undefined || (now !== old && !(await repo.isAncestor(old, now)))) return true;
+  }
+  return false;
+}
