@@ -1,0 +1,81 @@
+// What the indexer hands the store, in camelCase and model types; write.ts maps these to columns.
+
+import type { AbiName, IoctlFields, RecordLayout } from '../layout/model.js';
+
+export type SymbolKind = 'record' | 'macro';
+
+export const CHANGE_KINDS = [
+  'introduced', 'added', 'removed', 'moved', 'resized', 'retyped',
+  'record-size', 'record-align', 'value', 'ioctl', 'deleted',
+] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+export interface RepoRow {
+  /** Real path of the git dir: the repository's identity. */
+  key: string;
+  /** The working tree (or bare repo) path as given. */
+  path: string;
+  /** The tree layout (kernel preset or layout file), as JSON. */
+  layout: unknown;
+  abis: AbiName[];
+}
+
+export interface CommitRow {
+  sha: string;
+  /** Nearest indexed ancestors, first parent first ([] at a root). */
+  parents: string[];
+  authorName: string | null;
+  authorEmail: string | null;
+  /** Date, or ISO 8601 text with its offset (git's own). */
+  authorDate: Date | string | null;
+  committerDate: Date | string | null;
+  subject: string | null;
+  /** First tag containing the commit, when known (setReleases fills it later otherwise). */
+  release: string | null;
+  /** Position in the topological order of the repo's indexed commits, parents first. */
+  topo: number;
+}
+
+/** A symbol's state at the commit, where it differs from the first parent. */
+export interface DeltaRow {
+  abi: AbiName;
+  kind: SymbolKind;
+  header: string;
+  name: string;
+  /** record present: its layout's hash (the layout must be in CommitWrite.layouts or already stored). */
+  layoutHash: string | null;
+  /** macro present: its decimal value. Both null: the symbol does not exist at this commit. */
+  value: string | null;
+  ioctl: IoctlFields | null;
+}
+
+export interface EventRow {
+  abi: AbiName;
+  kind: SymbolKind;
+  header: string;
+  name: string;
+  /** Field path; '' = the record or macro itself. */
+  member: string;
+  change: ChangeKind;
+  /** Any JSON; null = none. */
+  before: unknown;
+  after: unknown;
+}
+
+export interface CommitWrite {
+  commit: CommitRow;
+  /** Layouts the deltas refer to, by layoutHash(); already-stored ones are skipped. */
+  layouts: Map<string, RecordLayout>;
+  deltas: DeltaRow[];
+  events: EventRow[];
+}
+
+/** A symbol's state as symbolAt finds it. */
+export interface SymbolState {
+  header: string;
+  /** The commit whose delta gave this state. */
+  since: string;
+  layout?: RecordLayout;
+  value?: string;
+  ioctl?: IoctlFields;
+}

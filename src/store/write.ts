@@ -1,0 +1,71 @@
+// The indexer's hot path: a batch of fully indexed commits in one transaction, so a killed run
+// leaves either the whole batch or nothing, and a commit row (the "done" marker) never exists
+// without its deltas and events. Rows of the whole batch are grouped per table and sent as
+// multi-row INSERTs in chunks below Postgres's 65,535-parameter limit.
+
+import type { Kysely, Transaction } from 'kysely';
+import { canonicalLayoutJson } from './layout-hash.js';
+import type { CommitWrite } from './rows.js';
+import type { Database, NewCommit, NewDelta, NewEvent } from './schema.js';
+
+/** Parameters per statement: well under 65,535, and large statements stop paying off well before. */
+export const MAX_PARAMS_PER_STATEMENT = 30_000;
+
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+
+export async function writeCommitBatch(db: Kysely<Database>, repo: string, batch: CommitWrite[]): Promise<void> {
+  if (batch.length === 0) return;
+  const layouts = new Map<string, string>();
+  const deltas: NewDelta[] = [];
+  const events: NewEvent[] = [];
+  const commits: NewCommit[] = [];
+  for (const { commit, layouts: ls, deltas: ds, events: es } of batch) {
+    for (const [hash, body] of ls) if (!layouts.has(hash)) layouts.set(hash, canonicalLayoutJson(body));
+    for (const d of ds) {
+      deltas.push({
+        repo, commit: commit.sha, abi: d.abi, kind: d.kind, header: d.header, name: d.name,
+        layout_hash: d.layoutHash, value: d.value, ioctl: json(d.ioctl),
+      });
+    }
+    for (const e of es) {
+      events.push({
+        repo, commit: commit.sha, abi: e.abi, kind: e.kind, header: e.header, name: e.name,
+        member: e.member, change: e.change, before: json(e.before), after: json(e.after),
+      });
+    }
+    const c = commit;
+    commits.push({
+      repo, sha: c.sha, parents: c.parents, author_name: c.authorName, author_email: c.authorEmail,
+      author_date: c.authorDate, committer_date: c.committerDate, subject: c.subject,
+      release: c.release, topo: c.topo,
+    });
+  }
+  await db.transaction().execute(async (trx) => {
+    const layoutRows = [...layouts].map(([hash, body]) => ({ hash, body }));
+    // Layouts are shared: one stored by an earlier batch (or another repo) is simply kept.
+    await insertChunked(trx, 'layouts', layoutRows, 'ignore-existing');
+    // The rest must be new: a conflict means a commit is being written twice, which is a bug.
+    await insertChunked(trx, 'symbol_deltas', deltas);
+    await insertChunked(trx, 'change_events', events);
+    await insertChunked(trx, 'commits', commits);
+  });
+}
+
+export async function insertChunked<T extends keyof Database & string>(
+  trx: Transaction<Database> | Kysely<Database>,
+  table: T,
+  rows: readonly Record<string, unknown>[],
+  conflict: 'fail' | 'ignore-existing' = 'fail',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).length;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / columns));
+  // Typed per table at the call sites (NewDelta etc.); kysely's generic insert typing does not
+  // survive a table-name type parameter, hence the loosened instance here.
+  const loose = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    let q = loose.insertInto(table).values(rows.slice(i, i + perStatement));
+    if (conflict === 'ignore-existing') q = q.onConflict((oc) => oc.doNothing());
+    await q.execute();
+  }
+}
