@@ -6,5 +6,6 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run build
 bash scripts/prepare-linux.sh
+bash scripts/ensure-postgres.sh
 # Everything must run here: missing truth is a failure, not a skip.
 ABI_BLAME_REQUIRE_TRUTH=1 npx vitest run
