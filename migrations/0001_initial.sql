@@ -40,28 +40,31 @@ CREATE TABLE layouts (
 );
 
 -- A symbol's state at `commit` wherever it differs from the commit's first parent (at a root: every
--- symbol). layout_hash and value both null = the symbol does not exist there.
+-- symbol). layout_hash and value both null = the symbol does not exist there. One row holds every
+-- ABI with the same state (`abis`, in the order of the ABI list): most macros and many layouts are
+-- the same on all 13, and a row per ABI made the root commit of a history 13 times bigger.
 CREATE TABLE symbol_deltas (
   repo        text COLLATE "C" NOT NULL,
   commit      text COLLATE "C" NOT NULL,
-  abi         text COLLATE "C" NOT NULL,
+  abis        text[] COLLATE "C" NOT NULL,
   kind        text COLLATE "C" NOT NULL CHECK (kind IN ('record', 'macro')),
   header      text COLLATE "C" NOT NULL,
   name        text COLLATE "C" NOT NULL,
   layout_hash text REFERENCES layouts (hash),
   value       text,
   ioctl       jsonb,
-  PRIMARY KEY (repo, commit, abi, kind, header, name),
+  PRIMARY KEY (repo, commit, kind, header, name, abis),
   CHECK ((kind = 'record' AND value IS NULL AND ioctl IS NULL) OR (kind = 'macro' AND layout_hash IS NULL))
 );
 -- symbolAt: every delta of one symbol, then the nearest on the first-parent chain.
-CREATE INDEX symbol_deltas_symbol ON symbol_deltas (repo, abi, kind, name, header);
+CREATE INDEX symbol_deltas_symbol ON symbol_deltas (repo, kind, name, header);
 
--- Changes attributed to the commit that made them; member '' = the record or macro itself.
+-- Changes attributed to the commit that made them; member '' = the record or macro itself. One row
+-- holds every ABI where the change was the same (before and after included).
 CREATE TABLE change_events (
   repo   text COLLATE "C" NOT NULL,
   commit text COLLATE "C" NOT NULL,
-  abi    text COLLATE "C" NOT NULL,
+  abis   text[] COLLATE "C" NOT NULL,
   kind   text COLLATE "C" NOT NULL CHECK (kind IN ('record', 'macro')),
   header text COLLATE "C" NOT NULL,
   name   text COLLATE "C" NOT NULL,
@@ -70,7 +73,7 @@ CREATE TABLE change_events (
     'retyped', 'record-size', 'record-align', 'value', 'ioctl', 'deleted')),
   before jsonb,
   after  jsonb,
-  PRIMARY KEY (repo, commit, abi, kind, header, name, member, change)
+  PRIMARY KEY (repo, commit, kind, header, name, member, change, abis)
 );
 -- blame/history: every event of a symbol by name.
 CREATE INDEX change_events_name ON change_events (repo, name);

@@ -91,21 +91,21 @@ function history(abis: AbiName[] = ['x86_64', 'i386']): CommitWrite[] {
       hash = layoutHash(l);
       w.layouts.set(hash, l);
     }
-    w.deltas.push({ abi, kind: 'record', header: 'linux/foo.h', name: 'foo', layoutHash: hash, value: null, ioctl: null });
+    w.deltas.push({ abis: [abi], kind: 'record', header: 'linux/foo.h', name: 'foo', layoutHash: hash, value: null, ioctl: null });
     w.events.push({
-      abi, kind: 'record', header: 'linux/foo.h', name: 'foo', member: version === null ? '' : `f${version}`,
+      abis: [abi], kind: 'record', header: 'linux/foo.h', name: 'foo', member: version === null ? '' : `f${version}`,
       change: version === null ? 'deleted' : version === 1 ? 'introduced' : 'added', before: null,
       after: version === null ? null : { offset: 4 * version, type: '__u32', list: [1, 2], bitOffset: undefined },
     });
     // jsonb scalars (numbers, strings) must come back as the same scalars from both drivers.
     if (version === 2) {
-      w.events.push({ abi, kind: 'record', header: 'linux/foo.h', name: 'foo', member: '', change: 'record-size', before: 8, after: 16 });
-      w.events.push({ abi, kind: 'record', header: 'linux/foo.h', name: 'foo', member: 'a', change: 'retyped', before: '__u32', after: 'unsigned "int"' });
+      w.events.push({ abis: [abi], kind: 'record', header: 'linux/foo.h', name: 'foo', member: '', change: 'record-size', before: 8, after: 16 });
+      w.events.push({ abis: [abi], kind: 'record', header: 'linux/foo.h', name: 'foo', member: 'a', change: 'retyped', before: '__u32', after: 'unsigned "int"' });
     }
   };
   const macro = (w: CommitWrite, abi: AbiName, header: string, name: string, value: string | null) => {
     w.deltas.push({
-      abi, kind: 'macro', header, name, layoutHash: null, value,
+      abis: [abi], kind: 'macro', header, name, layoutHash: null, value,
       ioctl: name === 'FOO_X' && value ? { dir: 'read', type: 0xae, nr: Number(value), size: 8 } : null,
     });
   };
@@ -141,9 +141,9 @@ function benchBatch(from: number, count: number, symbols: number): CommitWrite[]
       const h = layoutHash(l);
       if (s % 2 === 0) w.layouts.set(h, l);
       w.deltas.push(s % 2 === 0
-        ? { abi: 'x86_64', kind: 'record', header: 'linux/bench.h', name: `rec${s}`, layoutHash: h, value: null, ioctl: null }
-        : { abi: 'x86_64', kind: 'macro', header: 'linux/bench.h', name: `M${s}`, layoutHash: null, value: String(n * s), ioctl: null });
-      w.events.push({ abi: 'x86_64', kind: 'record', header: 'linux/bench.h', name: `rec${s}`, member: 'a', change: 'resized', before: { size: 4 }, after: { size: 8 } });
+        ? { abis: ['x86_64'], kind: 'record', header: 'linux/bench.h', name: `rec${s}`, layoutHash: h, value: null, ioctl: null }
+        : { abis: ['x86_64'], kind: 'macro', header: 'linux/bench.h', name: `M${s}`, layoutHash: null, value: String(n * s), ioctl: null });
+      w.events.push({ abis: ['x86_64'], kind: 'record', header: 'linux/bench.h', name: `rec${s}`, member: 'a', change: 'resized', before: { size: 4 }, after: { size: 8 } });
     }
     out.push(w);
   }
@@ -291,7 +291,7 @@ for (const backend of backends) {
       // The last commit of the batch refers to a layout nobody stored: its deltas fail the foreign
       // key after the other commits' layouts, deltas and events went in.
       const bad = h.slice(2, 5);
-      bad[2]!.deltas.push({ abi: 'x86_64', kind: 'record', header: 'linux/x.h', name: 'x', layoutHash: 'f'.repeat(64), value: null, ioctl: null });
+      bad[2]!.deltas.push({ abis: ['x86_64'], kind: 'record', header: 'linux/x.h', name: 'x', layoutHash: 'f'.repeat(64), value: null, ioctl: null });
       await expect(writeCommitBatch(store.db, repo, bad)).rejects.toThrow();
       expect(await canonicalDump(store.db)).toBe(before);
       // A commit written twice is refused the same way.

@@ -48,10 +48,9 @@ export class Scope {
   readonly records: RecordDecl[] = [];
 }
 
-class ParseError extends Error {
-  constructor(message: string, readonly at: Token | undefined) {
-    super(message);
-  }
+/** Not an Error: old headers throw thousands, and stack traces made them a hot spot. */
+class ParseError {
+  constructor(readonly message: string, readonly at: Token | undefined) {}
 }
 
 const QUALIFIERS = new Set([

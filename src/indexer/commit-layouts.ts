@@ -14,6 +14,7 @@ import { UnitCache } from '../layout/unit-cache.js';
 import { canonicalLayoutJson, layoutHash } from '../store/layout-hash.js';
 import type { DeltaRow, EventRow } from '../store/rows.js';
 import { CommitLru } from './commit-lru.js';
+import { groupDeltas, groupEvents } from './group-abis.js';
 import { CommitTree, type FileChange } from './commit-tree.js';
 
 export interface CommitJob {
@@ -79,7 +80,7 @@ export class CommitLayouter {
         if (sameRecord(before, after)) continue;
         const hash = after ? layoutHash(after) : null;
         if (after) out.layouts.set(hash!, after);
-        out.deltas.push({ abi, kind: 'record', header, name, layoutHash: hash, value: null, ioctl: null });
+        out.deltas.push({ abis: [abi], kind: 'record', header, name, layoutHash: hash, value: null, ioctl: null });
         if (others_.some((o) => sameRecord(recordAt(o, header, name), after))) continue;
         addEvents(out.events, abi, diffRecord(before, after));
       }
@@ -87,18 +88,18 @@ export class CommitLayouter {
         const before = prev && macroAt(prev, header, name);
         const after = macroAt(update.state, header, name);
         if (sameMacro(before, after)) continue;
-        out.deltas.push({ abi, kind: 'macro', header, name, layoutHash: null, value: after?.value ?? null, ioctl: after?.ioctl ?? null });
+        out.deltas.push({ abis: [abi], kind: 'macro', header, name, layoutHash: null, value: after?.value ?? null, ioctl: after?.ioctl ?? null });
         if (others_.some((o) => sameMacro(macroAt(o, header, name), after))) continue;
         addEvents(out.events, abi, diffMacro(before, after));
       }
     }
     this.kept.put(job.sha, { tree, states });
-    return out;
+    return { ...out, deltas: groupDeltas(out.deltas), events: groupEvents(out.events) };
   }
 }
 
 function addEvents(out: EventRow[], abi: AbiName, changes: SymbolChange[]): void {
-  for (const c of changes) out.push({ abi, ...c });
+  for (const c of changes) out.push({ abis: [abi], ...c });
 }
 
 function sameRecord(a: RecordLayout | undefined, b: RecordLayout | undefined): boolean {

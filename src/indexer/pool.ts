@@ -10,6 +10,7 @@ import type { LayoutSpec } from '../cpp/profile.js';
 import type { AbiName } from '../layout/model.js';
 import { CommitLayouter, KEPT_COMMITS, type CommitJob, type CommitLayouts } from './commit-layouts.js';
 import { CommitLru } from './commit-lru.js';
+import { groupDeltas, groupEvents } from './group-abis.js';
 import type { FileChange } from './commit-tree.js';
 
 export interface WorkerInit { spec: LayoutSpec; abis: AbiName[] }
@@ -58,11 +59,13 @@ export class LayoutPool {
     const parts = await Promise.all(this.lanes.map((l) => l.next()));
     const merged: CommitLayouts = { sha: job.sha, deltas: [], events: [], layouts: new Map() };
     for (const p of parts) {
-      merged.deltas.push(...p.deltas);
-      merged.events.push(...p.events);
+      // Not push(...rows): a root commit has hundreds of thousands, past the argument limit.
+      for (const d of p.deltas) merged.deltas.push(d);
+      for (const e of p.events) merged.events.push(e);
       for (const [h, l] of p.layouts) merged.layouts.set(h, l);
     }
-    return merged;
+    // Each worker grouped its own ABIs; group across workers too.
+    return { ...merged, deltas: groupDeltas(merged.deltas), events: groupEvents(merged.events) };
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,7 @@ import { openStore, type Store } from '../store/db.js';
 import { acquirePgliteDirLock, acquireRunLock, type HeldLock } from '../store/lock.js';
 import { deleteRepo, unreleasedShas } from '../store/maintenance.js';
 import {
-  indexedShas, markVanished, maxTopo, readRefs, readRepo, replaceRefs, setReleases, upsertRepo, writeCommitBatch, type CommitWrite,
+  canonicalJson, indexedShas, markVanished, maxTopo, readRefs, readRepo, replaceRefs, setReleases, upsertRepo, writeCommitBatch, type CommitWrite,
 } from '../store/queries.js';
 import type { FileChange } from './commit-tree.js';
 import { LayoutPool } from './pool.js';
@@ -69,7 +69,8 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     const db = store.db;
 
     const known = await readRepo(db, repoKey);
-    const sameSetup = known && JSON.stringify(known.layout) === JSON.stringify(spec) && known.abis.join() === opts.abis.join();
+    // jsonb gives keys back in its own order: compare canonical forms.
+    const sameSetup = known && canonicalJson(known.layout) === canonicalJson(spec) && known.abis.join() === opts.abis.join();
     if (known && !sameSetup && !opts.full) {
       throw new IndexInputError(`${opts.repoPath} was indexed with another layout or ABI list (${known.abis.join(',')}); use --full to rebuild`);
     }

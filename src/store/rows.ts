@@ -38,7 +38,8 @@ export interface CommitRow {
 
 /** A symbol's state at the commit, where it differs from the first parent. */
 export interface DeltaRow {
-  abi: AbiName;
+  /** Every ABI where the symbol has this state, in the order of ABI_NAMES. */
+  abis: AbiName[];
   kind: SymbolKind;
   header: string;
   name: string;
@@ -50,7 +51,8 @@ export interface DeltaRow {
 }
 
 export interface EventRow {
-  abi: AbiName;
+  /** Every ABI where the change was the same, in the order of ABI_NAMES. */
+  abis: AbiName[];
   kind: SymbolKind;
   header: string;
   name: string;

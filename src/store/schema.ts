@@ -39,7 +39,7 @@ export interface LayoutsTable {
 export interface SymbolDeltasTable {
   repo: string;
   commit: string;
-  abi: string;
+  abis: string[];
   kind: 'record' | 'macro';
   header: string;
   name: string;
@@ -51,7 +51,7 @@ export interface SymbolDeltasTable {
 export interface ChangeEventsTable {
   repo: string;
   commit: string;
-  abi: string;
+  abis: string[];
   kind: 'record' | 'macro';
   header: string;
   name: string;
@@ -86,7 +86,7 @@ export const TABLES: { [T in keyof Database]: readonly (keyof Database[T] & stri
   repos: ['key'],
   layouts: ['hash'],
   commits: ['repo', 'sha'],
-  symbol_deltas: ['repo', 'commit', 'abi', 'kind', 'header', 'name'],
-  change_events: ['repo', 'commit', 'abi', 'kind', 'header', 'name', 'member', 'change'],
+  symbol_deltas: ['repo', 'commit', 'kind', 'header', 'name', 'abis'],
+  change_events: ['repo', 'commit', 'kind', 'header', 'name', 'member', 'change', 'abis'],
   refs: ['repo', 'name'],
 };

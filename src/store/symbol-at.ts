@@ -28,7 +28,7 @@ export async function symbolAt(
 
 async function headersOf(db: Kysely<Database>, repo: string, abi: string, kind: SymbolKind, name: string): Promise<string[]> {
   const rows = await db.selectFrom('symbol_deltas').select('header').distinct()
-    .where('repo', '=', repo).where('abi', '=', abi).where('kind', '=', kind).where('name', '=', name)
+    .where('repo', '=', repo).where('kind', '=', kind).where('name', '=', name).where(sql<boolean>`${abi} = any(abis)`)
     .orderBy('header').execute();
   return rows.map((r) => r.header);
 }
@@ -39,7 +39,7 @@ async function nearestDelta(
   db: Kysely<Database>, repo: string, abi: string, kind: SymbolKind, header: string, name: string, sha: string,
 ): Promise<SymbolState | undefined> {
   const hasDelta = (commit: ReturnType<typeof sql.ref>) => sql`exists (select 1 from symbol_deltas d
-    where d.repo = ${repo} and d.commit = ${commit} and d.abi = ${abi} and d.kind = ${kind}
+    where d.repo = ${repo} and d.commit = ${commit} and ${abi} = any(d.abis) and d.kind = ${kind}
       and d.header = ${header} and d.name = ${name})`;
   const { rows } = await sql<Found>`
     with recursive chain (sha, next, hit) as (
@@ -52,7 +52,7 @@ async function nearestDelta(
     )
     select d.commit, d.layout_hash, d.value, d.ioctl, l.body
       from chain
-      join symbol_deltas d on d.repo = ${repo} and d.commit = chain.sha and d.abi = ${abi}
+      join symbol_deltas d on d.repo = ${repo} and d.commit = chain.sha and ${abi} = any(d.abis)
         and d.kind = ${kind} and d.header = ${header} and d.name = ${name}
       left join layouts l on l.hash = d.layout_hash
      where chain.hit`.execute(db);

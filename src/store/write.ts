@@ -23,13 +23,13 @@ export async function writeCommitBatch(db: Kysely<Database>, repo: string, batch
     for (const [hash, body] of ls) if (!layouts.has(hash)) layouts.set(hash, canonicalLayoutJson(body));
     for (const d of ds) {
       deltas.push({
-        repo, commit: commit.sha, abi: d.abi, kind: d.kind, header: d.header, name: d.name,
+        repo, commit: commit.sha, abis: d.abis, kind: d.kind, header: d.header, name: d.name,
         layout_hash: d.layoutHash, value: d.value, ioctl: json(d.ioctl),
       });
     }
     for (const e of es) {
       events.push({
-        repo, commit: commit.sha, abi: e.abi, kind: e.kind, header: e.header, name: e.name,
+        repo, commit: commit.sha, abis: e.abis, kind: e.kind, header: e.header, name: e.name,
         member: e.member, change: e.change, before: json(e.before), after: json(e.after),
       });
     }
