@@ -3,14 +3,13 @@
 // a failure unless ABI_BLAME_SKIP_POSTGRES=1.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_URL, freshPostgresUrl, postgresReachable, SKIP_POSTGRES } from './support/postgres.js';
 import type { AbiName, RecordLayout } from '../src/layout/model.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { StoreInputError } from '../src/store/errors.js';
@@ -21,43 +20,8 @@ import {
   setReleases, symbolAt, upsertRepo, writeCommitBatch,
 } from '../src/store/queries.js';
 
-const ADMIN_URL = process.env.ABI_BLAME_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SKIP_POSTGRES = process.env.ABI_BLAME_SKIP_POSTGRES === '1';
-
-async function postgresReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try { await c.query(text); } finally { await c.end(); }
-}
-
-/** A database of its own on the test server: created now, dropped in afterAll. */
-const createdDatabases: string[] = [];
-async function freshPostgresUrl(): Promise<string> {
-  const name = `abi_blame_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  createdDatabases.push(name);
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 const pgUp = await postgresReachable();
 
-afterAll(async () => {
-  for (const name of createdDatabases) await adminQuery(`drop database if exists ${name} with (force)`);
-});
 
 // ---- fixtures -------------------------------------------------------------------------------------
 

@@ -40,8 +40,30 @@ export class LayoutPool {
     this.lanes = groups.map((g) => (n > 1 && existsSync(WORKER) ? workerLane({ spec, abis: g }) : inlineLane({ spec, abis: g })));
   }
 
-  /** Lays out one commit (submit them parents first); the promise resolves when all ABIs are done. */
-  async submit(job: CommitJob): Promise<CommitLayouts> {
+  /** Messages to the workers go out one commit at a time, in submission order. */
+  private sending: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Lays out one commit; the promise resolves when all ABIs are done. Submit commits parents
+   * first; several may be in flight (the workers queue them).
+   */
+  submit(job: CommitJob): Promise<CommitLayouts> {
+    const sent = this.sending.then(() => this.send(job));
+    this.sending = sent;
+    return sent.then((parts) => Promise.all(parts)).then((parts) => {
+      const merged: CommitLayouts = { sha: job.sha, deltas: [], events: [], layouts: new Map() };
+      for (const p of parts) {
+        // Not push(...rows): a root commit has hundreds of thousands, past the argument limit.
+        for (const d of p.deltas) merged.deltas.push(d);
+        for (const e of p.events) merged.events.push(e);
+        for (const [h, l] of p.layouts) merged.layouts.set(h, l);
+      }
+      // Each worker grouped its own ABIs; group across workers too.
+      return { ...merged, deltas: groupDeltas(merged.deltas), events: groupEvents(merged.events) };
+    });
+  }
+
+  private async send(job: CommitJob): Promise<Promise<CommitLayouts>[]> {
     // Kept parents are touched first so that providing the others cannot evict them; the
     // mirror replays exactly what the workers do: touch, provide, then the commit's own use/put.
     const kept = job.parents.filter((p) => this.mirror.has(p));
@@ -56,16 +78,7 @@ export class LayoutPool {
     for (const p of job.parents) this.mirror.use(p);
     this.mirror.put(job.sha, true);
     for (const lane of this.lanes) lane.send({ type: 'commit', job });
-    const parts = await Promise.all(this.lanes.map((l) => l.next()));
-    const merged: CommitLayouts = { sha: job.sha, deltas: [], events: [], layouts: new Map() };
-    for (const p of parts) {
-      // Not push(...rows): a root commit has hundreds of thousands, past the argument limit.
-      for (const d of p.deltas) merged.deltas.push(d);
-      for (const e of p.events) merged.events.push(e);
-      for (const [h, l] of p.layouts) merged.layouts.set(h, l);
-    }
-    // Each worker grouped its own ABIs; group across workers too.
-    return { ...merged, deltas: groupDeltas(merged.deltas), events: groupEvents(merged.events) };
+    return this.lanes.map((l) => l.next());
   }
 
   async close(): Promise<void> {

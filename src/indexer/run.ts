@@ -17,6 +17,7 @@ import {
 } from '../store/queries.js';
 import type { FileChange } from './commit-tree.js';
 import { LayoutPool } from './pool.js';
+import type { CommitLayouts } from './commit-layouts.js';
 import type { Progress } from './progress.js';
 
 export interface IndexOptions {
@@ -44,8 +45,10 @@ export interface IndexSummary {
 }
 
 /** Commits per transaction, unless a batch has taken this long already. */
-const BATCH_COMMITS = 200;
+const BATCH_COMMITS = Number(process.env.ABI_BLAME_BATCH_COMMITS) || 200;
 const BATCH_MS = 3_000;
+/** Commits laid out ahead of the one being stored. */
+const IN_FLIGHT = 8;
 
 export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
@@ -109,18 +112,12 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       batch = [];
       batchStarted = performance.now();
     };
-    // Git reads for the next commit overlap with laying out this one.
-    const changesOf = (i: number): Promise<FileChange[]> | undefined => {
-      const c = todo[i];
-      if (!c) return undefined;
-      return repo.changedPaths(c.sha, c.parents[0], pathspecs).then((ch) => withTexts(reader, ch));
-    };
-    let nextChanges = changesOf(0);
-    for (let i = 0; i < todo.length; i++) {
-      const c = todo[i]!;
-      const changes = await nextChanges!;
-      nextChanges = changesOf(i + 1);
-      const r = await pool.submit({ sha: c.sha, parents: c.parents, changes });
+    // Up to IN_FLIGHT commits are queued at the workers while git reads the next ones and the
+    // store writes the finished ones.
+    const inFlight: { c: (typeof todo)[number]; result: Promise<CommitLayouts> }[] = [];
+    const finishOne = async (): Promise<void> => {
+      const { c, result } = inFlight.shift()!;
+      const r = await result;
       batch.push({
         commit: {
           sha: c.sha, parents: c.parents, authorName: c.authorName, authorEmail: c.authorEmail,
@@ -132,7 +129,13 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       summary.events += r.events.length;
       opts.progress.tick(c.subject);
       if (batch.length >= BATCH_COMMITS || performance.now() - batchStarted > BATCH_MS) await flush();
+    };
+    for (const c of todo) {
+      const changes = await withTexts(reader, await repo.changedPaths(c.sha, c.parents[0], pathspecs));
+      inFlight.push({ c, result: pool.submit({ sha: c.sha, parents: c.parents, changes }) });
+      if (inFlight.length >= IN_FLIGHT) await finishOne();
     }
+    while (inFlight.length > 0) await finishOne();
     await flush();
     opts.progress.done();
 
