@@ -1,8 +1,15 @@
-# abi-blame's CLI in an image: `docker run --rm -v /path/to/linux:/src abi-blame layout --tree /src --abi all --json`
+# abi-blame in an image. By default it runs the nightly index of a kernel mirror mounted at /repo
+# into the database named by DATABASE_URL (the same command as the README's cron example):
+#   docker run --rm -v /srv/linux.git:/repo -e DATABASE_URL=postgres://... abi-blame
+# Any other command works too: docker run --rm abi-blame layout --tree /src --abi all --json
 FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/abi-blame
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
+COPY migrations ./migrations
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+# The mirror belongs to another user than the container's: let git read it.
+RUN git config --system --add safe.directory '*'
 ENTRYPOINT ["node", "/opt/abi-blame/dist/cli/main.js"]
-CMD ["--help"]
+CMD ["index", "/repo", "--fetch", "--wait", "--quiet"]

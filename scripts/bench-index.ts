@@ -1,0 +1,78 @@
+// Benchmark (npm run bench:index): `abi-blame index` on the synthetic kernel-scale repository
+// (scripts/bench/gen-synthetic-repo.ts: 1,000,000 commits, 30,000 touching uapi headers, merges),
+// all 13 ABIs, embedded PGlite and Postgres.
+//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50] [--db postgres://...]
+// Phase 1 indexes the history up to REF (default: the whole history) and reports commits per
+// second, projected to the whole synthetic history and to the real kernel's uapi history.
+// Phase 2 moves a ref ~50 header commits further (a day of kernel work) and times that run.
+// Phase 3 times a run with nothing new. Needs `npm run build`.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cacheDir } from './truth/clang-dump.js';
+
+const { values } = parseArgs({
+  options: {
+    repo: { type: 'string', default: join(cacheDir(), 'synthetic-1m.git') },
+    upto: { type: 'string' },
+    day: { type: 'string', default: '50' },
+    db: { type: 'string' },
+  },
+});
+const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+/** Commits that touched include/uapi or arch/*\/include/uapi in Linux up to v6.12 (git log --oneline | wc -l), for the projection. */
+const KERNEL_UAPI_COMMITS = 32_000;
+
+if (!existsSync(values.repo)) throw new Error(`${values.repo}: generate it first (npm run bench:synthetic-repo -- --out ${values.repo})`);
+
+// A clone of our own: the benchmark moves a branch.
+const work = join(mkdtempSync(join(tmpdir(), 'abi-blame-bench-')), 'repo.git');
+execFileSync('git', ['clone', '-q', '--bare', '--no-tags', values.repo, work]);
+execFileSync('git', ['--git-dir', work, 'fetch', '-q', values.repo, '+refs/tags/*:refs/tags/*']);
+const git = (...args: string[]): string => execFileSync('git', ['--git-dir', work, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }).trim();
+const pathspecs = ['include/uapi', 'arch/x86/include/uapi', 'arch/arm64/include/uapi', 'arch/arm/include/uapi', 'arch/riscv/include/uapi',
+  'arch/s390/include/uapi', 'arch/powerpc/include/uapi', 'arch/mips/include/uapi', 'Makefile'];
+
+// The day's commits: the last `day` header commits of mainline before the tip (or --upto).
+const tip = values.upto ? git('rev-parse', `${values.upto}^{commit}`) : git('rev-parse', 'HEAD');
+const day = Number(values.day);
+const recent = git('rev-list', '--first-parent', `--max-count=${day + 1}`, tip, '--', ...pathspecs).split('\n');
+const dayStart = recent[recent.length - 1]!;
+git('update-ref', 'refs/heads/bench', dayStart);
+git('symbolic-ref', 'HEAD', 'refs/heads/bench');
+// Tags after the day's start would pull the day in early: index the branch only.
+const refArgs = ['--ref', 'refs/heads/bench'];
+
+function run(label: string): { seconds: number; peakMiB: number; out: Record<string, unknown> } {
+  const args = [CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...(values.db ? ['--db', values.db] : [])];
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'node', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
+  const peakMiB = Number(r.stderr.trim().split('\n').pop()) / 1024;
+  return { seconds, peakMiB, out: JSON.parse(r.stdout) as Record<string, unknown> };
+}
+
+const du = (dir: string): number => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
+
+console.log(`repository: ${values.repo} (${git('rev-list', '--count', '--all')} commits); indexing up to ${dayStart.slice(0, 12)}, then ${day} mainline header commits to ${tip.slice(0, 12)}`);
+const full = run('history');
+const commits = full.out.commits as number;
+const rate = commits / full.seconds;
+console.log(`history: ${commits} header commits (and merges) in ${full.seconds.toFixed(1)} s = ${rate.toFixed(1)} commits/s, peak ${full.peakMiB.toFixed(0)} MiB`);
+const total = Number(git('rev-list', '--count', '--full-history', '--simplify-merges', 'HEAD', '--', ...pathspecs));
+console.log(`projection: whole synthetic header history (${total} commits) ${(total / rate / 60).toFixed(1)} min; real kernel (${KERNEL_UAPI_COMMITS} uapi commits) ${(KERNEL_UAPI_COMMITS / rate / 60).toFixed(1)} min`);
+if (!values.db) {
+  const bytes = du(join(work, 'abi-blame', 'pglite'));
+  console.log(`database (PGlite): ${(bytes / 2 ** 20).toFixed(0)} MiB = ${(bytes / commits / 1024).toFixed(1)} KiB per indexed commit`);
+}
+
+git('update-ref', 'refs/heads/bench', tip);
+const inc = run('day');
+console.log(`a day (${inc.out.commits as number} commits): ${inc.seconds.toFixed(2)} s, peak ${inc.peakMiB.toFixed(0)} MiB`);
+const none = run('nothing new');
+console.log(`nothing new: ${none.seconds.toFixed(2)} s (${none.out.upToDate ? 'up to date' : 'NOT up to date'})`);
+rmSync(join(work, '..'), { recursive: true, force: true });
