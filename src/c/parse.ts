@@ -351,7 +351,12 @@ export class Parser {
 
   // --- struct / union / enum -------------------------------------------------------------------
 
-  private recordSpec(kind: 'struct' | 'union'): CType {
+  /**
+   * `struct|union|enum [attributes] [tag] [attributes]`: the keyword token, the tag, and the
+   * attributes; `definition` when a `{` follows. Without one, attributes after the tag belong to
+   * the declaration (`struct ts_config __attribute__((aligned(8))) *config;`) and are left unread.
+   */
+  private tagHead(what: string): { kw: Token; tag?: string; attrs: Attributes; definition: boolean } {
     const kw = this.tok!;
     this.i++;
     const attrs: Attributes = {};
@@ -360,14 +365,19 @@ export class Parser {
     if (this.tok?.kind === TK.Ident && !this.is('__attribute__')) tag = this.tok.text, this.i++;
     const afterTag = this.i;
     this.attributes(attrs);
-    if (!this.is('{')) {
-      if (!tag) throw new ParseError(`expected '{' after '${kind}'`, this.tok ?? kw);
-      // `struct ts_config __attribute__((aligned(8))) *config;`: the attribute is the member's.
-      this.i = afterTag;
-      const known = this.scope.tags.get(tag);
+    if (this.is('{')) return { kw, tag, attrs, definition: true };
+    if (!tag) throw new ParseError(`expected '{' after '${what}'`, this.tok ?? kw);
+    this.i = afterTag;
+    return { kw, tag, attrs, definition: false };
+  }
+
+  private recordSpec(kind: 'struct' | 'union'): CType {
+    const { kw, tag, attrs, definition } = this.tagHead(kind);
+    if (!definition) {
+      const known = this.scope.tags.get(tag!);
       if (known && 'kind' in known) return { k: 'record', rec: known };
       const rec: RecordDecl = { kind, tag, attrs: {}, maxFieldAlign: 0, header: kw.file.name, line: kw.line };
-      this.scope.tags.set(tag, rec);
+      this.scope.tags.set(tag!, rec);
       return { k: 'record', rec };
     }
     let rec: RecordDecl;
@@ -448,21 +458,12 @@ export class Parser {
   }
 
   private enumSpec(): CType {
-    const kw = this.tok!;
-    this.i++;
-    const attrs: Attributes = {};
-    this.attributes(attrs);
-    let tag: string | undefined;
-    if (this.tok?.kind === TK.Ident && !this.is('__attribute__')) tag = this.tok.text, this.i++;
-    const afterTag = this.i;
-    this.attributes(attrs);
-    if (!this.is('{')) {
-      if (!tag) throw new ParseError(`expected '{' after 'enum'`, this.tok ?? kw);
-      this.i = afterTag;
-      const known = this.scope.tags.get(tag);
+    const { kw, tag, attrs, definition } = this.tagHead('enum');
+    if (!definition) {
+      const known = this.scope.tags.get(tag!);
       if (known && !('kind' in known)) return { k: 'enum', en: known };
       const en: EnumDecl = { tag, complete: false, packed: false, min: 0n, max: 0n };
-      this.scope.tags.set(tag, en);
+      this.scope.tags.set(tag!, en);
       return { k: 'enum', en };
     }
     this.i++;

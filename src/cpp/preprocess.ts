@@ -1,6 +1,7 @@
 // The preprocessor: one translation unit (`#include <HEADER>`) -> the token stream the C stage
 // parses, plus the macro table as it stands at the end (macro values are read from it).
 
+import { normalizePath } from '../git/file-tree.js';
 import { evaluate, ExprError } from './expr.js';
 import { Expander, parseDefine, Reader, type Macro, type MacroTable, type TokenSource } from './macro.js';
 import { TK, type Diagnostic, type SourceFile, type Token } from './tokenize.js';
@@ -299,9 +300,9 @@ export class Preprocessor implements TokenSource {
       // "x.h" is looked up beside the including header first.
       const from = f.unit.file.name;
       const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
-      unit = this.resolve(normalize(dir + path), false);
+      unit = this.resolve(normalizePath(dir + path), false);
     }
-    unit ??= this.resolve(normalize(path));
+    unit ??= this.resolve(normalizePath(path));
     if (!unit) return this.diag(hash, `#include <${path}>: no such header in the tree`);
     if (this.once.has(unit.file.name)) return;
     if (unit.guard && this.macros.has(unit.guard)) return;
@@ -321,17 +322,6 @@ export class Preprocessor implements TokenSource {
       for (const t of rest.slice(1)) this.out.push({ ...t, bol: false });
     }
   }
-}
-
-function normalize(path: string): string {
-  if (!path.includes('.')) return path;
-  const parts: string[] = [];
-  for (const p of path.split('/')) {
-    if (p === '.' || p === '') continue;
-    if (p === '..') parts.pop();
-    else parts.push(p);
-  }
-  return parts.join('/');
 }
 
 /** Finds a whole-file include guard so that a second `#include` costs nothing. */

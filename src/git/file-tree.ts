@@ -5,6 +5,17 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** `a/./b/../c` -> `a/c`: paths as a tree names them. */
+export function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const p of path.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') out.pop();
+    else out.push(p);
+  }
+  return out.join('/');
+}
+
 export interface TreeFile {
   text: string;
   /** A content id (git blob id, or a hash): equal ids mean equal text. Caches key on it. */

@@ -35,7 +35,11 @@ export interface CommitLayouts {
 
 interface Kept { tree: CommitTree; states: Map<AbiName, TreeState> }
 
-export const KEPT_COMMITS = 48;
+/**
+ * Commit states a worker keeps. Consecutive commits share almost everything, so this is cheap on a
+ * kernel history; a history of whole-tree rewrites (the kernel-headers corpus) is what bounds it.
+ */
+export const KEPT_COMMITS = 16;
 
 export class CommitLayouter {
   private readonly kept = new CommitLru<Kept>(KEPT_COMMITS);

@@ -3,7 +3,7 @@
 // every unchanged file). Symbolic links are followed, as a checkout would (the kernel-headers
 // corpus links arch directories to one another).
 
-import type { FileTree, TreeFile } from '../git/file-tree.js';
+import { normalizePath, type FileTree, type TreeFile } from '../git/file-tree.js';
 
 /** One changed path: its new text and blob id, or null when deleted. */
 export interface FileChange {
@@ -89,19 +89,9 @@ export class CommitTree implements FileTree {
       const target = this.links.get(head);
       if (target === undefined) continue;
       const base = parts.slice(0, i - 1);
-      const joined = normalize([...(target.startsWith('/') ? [] : base), target, ...parts.slice(i)].join('/'));
+      const joined = normalizePath([...(target.startsWith('/') ? [] : base), target, ...parts.slice(i)].join('/'));
       return this.resolve(joined, hops + 1);
     }
     return path;
   }
-}
-
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const p of path.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') out.pop();
-    else out.push(p);
-  }
-  return out.join('/');
 }

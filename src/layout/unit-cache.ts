@@ -9,16 +9,32 @@ import type { Abi } from './abi.js';
 
 export class UnitCache {
   private readonly units = new Map<string, HeaderUnit>();
+  private tokens = 0;
+
+  /**
+   * `maxTokens` bounds the memory a long history can pin (every version of every header it saw):
+   * the least recently used headers are dropped past it, to be tokenized again if they come back.
+   */
+  constructor(private readonly maxTokens = 4_000_000) {}
 
   /** The header `name` whose text has identity `id`; `raw`: apply the headers_install view. */
   get(id: string, name: string, text: () => string, raw: boolean): HeaderUnit {
     const k = `${raw ? 'r' : 'i'}:${name}:${id}`;
     let u = this.units.get(k);
-    if (!u) {
-      const file: SourceFile = { name, text: raw ? headersInstallView(text()) : text() };
-      const { tokens, problems } = tokenize(file);
-      u = { file, tokens, problems, guard: findGuard(tokens) };
+    if (u) {
+      this.units.delete(k);
       this.units.set(k, u);
+      return u;
+    }
+    const file: SourceFile = { name, text: raw ? headersInstallView(text()) : text() };
+    const { tokens, problems } = tokenize(file);
+    u = { file, tokens, problems, guard: findGuard(tokens) };
+    this.units.set(k, u);
+    this.tokens += tokens.length;
+    for (const [key, old] of this.units) {
+      if (this.tokens <= this.maxTokens || old === u) break;
+      this.units.delete(key);
+      this.tokens -= old.tokens.length;
     }
     return u;
   }

@@ -1,14 +1,11 @@
 // What the indexer hands the store, in camelCase and model types; write.ts maps these to columns.
 
+import type { ChangeKind, SymbolChange } from '../diff/changes.js';
 import type { AbiName, IoctlFields, RecordLayout } from '../layout/model.js';
 
 export type SymbolKind = 'record' | 'macro';
 
-export const CHANGE_KINDS = [
-  'introduced', 'added', 'removed', 'moved', 'resized', 'retyped',
-  'record-size', 'record-align', 'value', 'ioctl', 'deleted',
-] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
+export type { ChangeKind };
 
 export interface RepoRow {
   /** Real path of the git dir: the repository's identity. */
@@ -50,19 +47,8 @@ export interface DeltaRow {
   ioctl: IoctlFields | null;
 }
 
-export interface EventRow {
-  /** Every ABI where the change was the same, in the order of ABI_NAMES. */
-  abis: AbiName[];
-  kind: SymbolKind;
-  header: string;
-  name: string;
-  /** Field path; '' = the record or macro itself. */
-  member: string;
-  change: ChangeKind;
-  /** Any JSON; null = none. */
-  before: unknown;
-  after: unknown;
-}
+/** A change attributed to a commit, with every ABI where it was the same (in the order of ABI_NAMES). */
+export type EventRow = SymbolChange & { abis: AbiName[] };
 
 export interface CommitWrite {
   commit: CommitRow;
