@@ -13,7 +13,6 @@ import { macroAt, recordAt, touchedSymbols, TreeLayouter, type TreeState } from 
 import { UnitCache } from '../layout/unit-cache.js';
 import { canonicalLayoutJson, layoutHash } from '../store/layout-hash.js';
 import type { DeltaRow, EventRow } from '../store/rows.js';
-import { CommitLru } from './commit-lru.js';
 import { groupDeltas, groupEvents } from './group-abis.js';
 import { CommitTree, type FileChange } from './commit-tree.js';
 
@@ -35,14 +34,9 @@ export interface CommitLayouts {
 
 interface Kept { tree: CommitTree; states: Map<AbiName, TreeState> }
 
-/**
- * Commit states a worker keeps. Consecutive commits share almost everything, so this is cheap on a
- * kernel history; a history of whole-tree rewrites (the kernel-headers corpus) is what bounds it.
- */
-export const KEPT_COMMITS = 16;
-
 export class CommitLayouter {
-  private readonly kept = new CommitLru<Kept>(KEPT_COMMITS);
+  /** States of the commits whose children are still to come (the pool says when to forget). */
+  private readonly kept = new Map<string, Kept>();
   private readonly layouters: Map<AbiName, TreeLayouter>;
 
   constructor(spec: LayoutSpec, readonly abis: AbiName[]) {
@@ -50,9 +44,8 @@ export class CommitLayouter {
     this.layouters = new Map(abis.map((a) => [a, new TreeLayouter(a, spec, cache)]));
   }
 
-  /** Marks kept commits as just used. */
-  touch(shas: string[]): void {
-    for (const s of shas) this.kept.use(s);
+  forget(sha: string): void {
+    this.kept.delete(sha);
   }
 
   /** Makes a commit's state from its whole file list (a parent the LRU no longer holds). */
@@ -60,12 +53,12 @@ export class CommitLayouter {
     const tree = CommitTree.empty().apply(files);
     const states = new Map<AbiName, TreeState>();
     for (const [abi, l] of this.layouters) states.set(abi, l.compute(tree).state);
-    this.kept.put(sha, { tree, states });
+    this.kept.set(sha, { tree, states });
   }
 
   commit(job: CommitJob): CommitLayouts {
     const [first, ...others] = job.parents.map((p) => {
-      const k = this.kept.use(p);
+      const k = this.kept.get(p);
       if (!k) throw new Error(`internal: state of parent ${p} of ${job.sha} is not kept`);
       return k;
     });
@@ -97,7 +90,7 @@ export class CommitLayouter {
         addEvents(out.events, abi, diffMacro(before, after));
       }
     }
-    this.kept.put(job.sha, { tree, states });
+    this.kept.set(job.sha, { tree, states });
     return { ...out, deltas: groupDeltas(out.deltas), events: groupEvents(out.events) };
   }
 }

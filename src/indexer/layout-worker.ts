@@ -10,7 +10,7 @@ const layouter = new CommitLayouter(init.spec, init.abis);
 
 parentPort!.on('message', (m: PoolMessage) => {
   try {
-    if (m.type === 'touch') layouter.touch(m.shas);
+    if (m.type === 'forget') layouter.forget(m.sha);
     else if (m.type === 'provide') layouter.provide(m.sha, m.files);
     else parentPort!.postMessage({ ok: true, result: layouter.commit(m.job) });
   } catch (e) {

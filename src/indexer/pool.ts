@@ -1,6 +1,8 @@
 // Lays out commits for all ABIs on all cores: each worker thread owns some ABIs and keeps the
-// states of recent commits. Commits go to every worker in topological order; a parent a worker no
-// longer keeps (known from a mirror of its LRU, without asking) is sent first as a whole tree.
+// states of the commits whose children are still to come (the frontier of the walk: a few, however
+// long a side branch is). Commits go to every worker in topological order; a parent no worker
+// holds (an indexed commit a resumed or incremental run starts from) is sent first as a whole tree,
+// and a state is dropped once its last child in the run has been sent.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -8,16 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LayoutSpec } from '../cpp/profile.js';
 import type { AbiName } from '../layout/model.js';
-import { CommitLayouter, KEPT_COMMITS, type CommitJob, type CommitLayouts } from './commit-layouts.js';
-import { CommitLru } from './commit-lru.js';
+import { CommitLayouter, type CommitJob, type CommitLayouts } from './commit-layouts.js';
 import { groupDeltas, groupEvents } from './group-abis.js';
 import type { FileChange } from './commit-tree.js';
 
 export interface WorkerInit { spec: LayoutSpec; abis: AbiName[] }
 export type PoolMessage =
-  | { type: 'touch'; shas: string[] }
   | { type: 'provide'; sha: string; files: FileChange[] }
-  | { type: 'commit'; job: CommitJob };
+  | { type: 'commit'; job: CommitJob }
+  | { type: 'forget'; sha: string };
 type Reply = { ok: true; result: CommitLayouts } | { ok: false; error: string };
 
 const WORKER = fileURLToPath(new URL('./layout-worker.js', import.meta.url));
@@ -31,7 +32,10 @@ interface Lane {
 
 export class LayoutPool {
   private readonly lanes: Lane[];
-  private readonly mirror = new CommitLru<true>(KEPT_COMMITS);
+  /** Commits whose states the workers hold. */
+  private readonly held = new Set<string>();
+  /** Children still to be submitted, per commit. */
+  private readonly childrenLeft = new Map<string, number>();
 
   /** `files(sha)`: the whole tree of a commit, for parents the workers no longer keep. */
   constructor(spec: LayoutSpec, abis: AbiName[], private readonly files: (sha: string) => Promise<FileChange[]>, workers = availableParallelism()) {
@@ -63,22 +67,34 @@ export class LayoutPool {
     });
   }
 
-  private async send(job: CommitJob): Promise<Promise<CommitLayouts>[]> {
-    // Kept parents are touched first so that providing the others cannot evict them; the
-    // mirror replays exactly what the workers do: touch, provide, then the commit's own use/put.
-    const kept = job.parents.filter((p) => this.mirror.has(p));
-    for (const p of kept) this.mirror.use(p);
-    for (const lane of this.lanes) lane.send({ type: 'touch', shas: kept });
-    for (const p of job.parents) {
-      if (this.mirror.has(p)) continue;
-      const files = await this.files(p);
-      for (const lane of this.lanes) lane.send({ type: 'provide', sha: p, files });
-      this.mirror.put(p, true);
+  /** The commits of the run, in the order they will be submitted: says when a state can go. */
+  plan(commits: readonly { sha: string; parents: string[] }[]): void {
+    for (const c of commits) {
+      if (!this.childrenLeft.has(c.sha)) this.childrenLeft.set(c.sha, 0);
+      for (const p of c.parents) this.childrenLeft.set(p, (this.childrenLeft.get(p) ?? 0) + 1);
     }
-    for (const p of job.parents) this.mirror.use(p);
-    this.mirror.put(job.sha, true);
-    for (const lane of this.lanes) lane.send({ type: 'commit', job });
-    return this.lanes.map((l) => l.next());
+  }
+
+  private async send(job: CommitJob): Promise<Promise<CommitLayouts>[]> {
+    for (const p of job.parents) {
+      if (this.held.has(p)) continue;
+      const files = await this.files(p);
+      this.broadcast({ type: 'provide', sha: p, files });
+      this.held.add(p);
+    }
+    this.broadcast({ type: 'commit', job });
+    this.held.add(job.sha);
+    const replies = this.lanes.map((l) => l.next());
+    for (const sha of [...job.parents, job.sha]) {
+      const left = (this.childrenLeft.get(sha) ?? 0) - (sha === job.sha ? 0 : 1);
+      this.childrenLeft.set(sha, left);
+      if (left <= 0 && this.held.delete(sha)) this.broadcast({ type: 'forget', sha });
+    }
+    return replies;
+  }
+
+  private broadcast(m: PoolMessage): void {
+    for (const lane of this.lanes) lane.send(m);
   }
 
   async close(): Promise<void> {
@@ -113,7 +129,7 @@ function inlineLane(init: WorkerInit): Lane {
   const results: (CommitLayouts | Error)[] = [];
   return {
     send: (m) => {
-      if (m.type === 'touch') return layouter.touch(m.shas);
+      if (m.type === 'forget') return layouter.forget(m.sha);
       if (m.type === 'provide') return layouter.provide(m.sha, m.files);
       try {
         results.push(layouter.commit(m.job));

@@ -102,6 +102,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       return withTexts(reader, [...files].map(([path, f]) => ({ path, oid: f.oid, symlink: f.symlink })));
     };
     pool = new LayoutPool(spec, opts.abis, wholeTree, opts.jobs);
+    pool.plan(todo);
 
     let topo = (await maxTopo(db, repoKey)) + 1;
     let batch: CommitWrite[] = [];

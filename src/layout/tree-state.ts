@@ -41,6 +41,7 @@ export interface TreeUpdate {
 /** Lays out trees for one ABI and layout profile, sharing tokenized headers across trees. */
 export class TreeLayouter {
   private readonly abi;
+  private readonly results = new UnitResults();
 
   constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache()) {
     this.abi = getAbi(abi);
@@ -76,10 +77,15 @@ export class TreeLayouter {
       const old = previous?.units.get(entry);
       if (old && !dirty.has(entry)) {
         units.set(entry, old);
-      } else {
-        units.set(entry, layoutUnit(entry, ctx));
-        recomputed.add(entry);
+        continue;
       }
+      // The same closure with the same contents gives the same unit: a merge redoes what its
+      // branch did, a revert what came before.
+      const seen = old && this.results.find(entry, old.closure, contents);
+      const u = seen ?? layoutUnit(entry, ctx);
+      if (!seen) this.results.add(u, contents);
+      units.set(entry, u);
+      recomputed.add(entry);
     }
     const removed = new Set<string>();
     for (const e of previous?.units.keys() ?? []) if (!units.has(e)) removed.add(e);
@@ -89,6 +95,29 @@ export class TreeLayouter {
       : buildDependents(units);
     return { state: { abi: this.abi.name, contents, units, dependents }, recomputed, removed };
   }
+}
+
+/** Unit results by entry and the contents of their closure, a few per entry. */
+class UnitResults {
+  private readonly byEntry = new Map<string, { signature: string; unit: UnitResult }[]>();
+  private static readonly PER_ENTRY = 4;
+
+  find(entry: string, closure: string[], contents: Map<string, string>): UnitResult | undefined {
+    const signature = closureSignature(closure, contents);
+    return this.byEntry.get(entry)?.find((r) => r.signature === signature)?.unit;
+  }
+
+  add(unit: UnitResult, contents: Map<string, string>): void {
+    let list = this.byEntry.get(unit.entry);
+    if (!list) this.byEntry.set(unit.entry, (list = []));
+    list.unshift({ signature: closureSignature(unit.closure, contents), unit });
+    if (list.length > UnitResults.PER_ENTRY) list.pop();
+  }
+}
+
+/** The closure's paths with the identity of each one's text ('-' where there is none). */
+function closureSignature(closure: string[], contents: Map<string, string>): string {
+  return closure.map((p) => `${p}=${contents.get(p) ?? '-'}`).join('\n');
 }
 
 function contentIds(tree: FileTree, map: HeaderMap): Map<string, string> {
@@ -132,8 +161,12 @@ function updateDependents(
     return deps.get(path)!;
   };
   for (const e of [...recomputed, ...removed]) {
-    for (const p of previous.units.get(e)?.closure ?? []) edit(p).delete(e);
-    for (const p of units.get(e)?.closure ?? []) edit(p).add(e);
+    const before = previous.units.get(e)?.closure ?? [];
+    const after = units.get(e)?.closure ?? [];
+    // Usually the same paths: then no set changes (copying the big ones was a hot spot).
+    if (before.length === after.length && before.every((p, i) => p === after[i])) continue;
+    for (const p of before) edit(p).delete(e);
+    for (const p of after) edit(p).add(e);
   }
   return deps;
 }

@@ -15,7 +15,7 @@ export class UnitCache {
    * `maxTokens` bounds the memory a long history can pin (every version of every header it saw):
    * the least recently used headers are dropped past it, to be tokenized again if they come back.
    */
-  constructor(private readonly maxTokens = 4_000_000) {}
+  constructor(private readonly maxTokens = 1_500_000) {}
 
   /** The header `name` whose text has identity `id`; `raw`: apply the headers_install view. */
   get(id: string, name: string, text: () => string, raw: boolean): HeaderUnit {
