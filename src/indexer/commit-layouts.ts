@@ -48,11 +48,16 @@ export class CommitLayouter {
     this.kept.delete(sha);
   }
 
-  /** Makes a commit's state from its whole file list (a parent the LRU no longer holds). */
-  provide(sha: string, files: FileChange[]): void {
-    const tree = CommitTree.empty().apply(files);
+  /**
+   * Holds a commit's state without recording anything for it (a parent laid out in an earlier
+   * run): from `base`'s state and the changes between them, or from its whole file list.
+   */
+  provide(sha: string, files: FileChange[], base?: string): void {
+    const from = base === undefined ? undefined : this.kept.get(base);
+    if (base !== undefined && !from) throw new Error(`internal: base ${base} of ${sha} is not kept`);
+    const tree = (from?.tree ?? CommitTree.empty()).apply(files);
     const states = new Map<AbiName, TreeState>();
-    for (const [abi, l] of this.layouters) states.set(abi, l.compute(tree).state);
+    for (const [abi, l] of this.layouters) states.set(abi, l.compute(tree, from?.states.get(abi)).state);
     this.kept.set(sha, { tree, states });
   }
 

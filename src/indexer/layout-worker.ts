@@ -11,7 +11,7 @@ const layouter = new CommitLayouter(init.spec, init.abis);
 parentPort!.on('message', (m: PoolMessage) => {
   try {
     if (m.type === 'forget') layouter.forget(m.sha);
-    else if (m.type === 'provide') layouter.provide(m.sha, m.files);
+    else if (m.type === 'provide') layouter.provide(m.sha, m.files, m.base);
     else parentPort!.postMessage({ ok: true, result: layouter.commit(m.job) });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });

@@ -16,7 +16,8 @@ import type { FileChange } from './commit-tree.js';
 
 export interface WorkerInit { spec: LayoutSpec; abis: AbiName[] }
 export type PoolMessage =
-  | { type: 'provide'; sha: string; files: FileChange[] }
+  /** A state to hold: from `base`'s (held) plus `files` changes, or from the whole tree in `files`. */
+  | { type: 'provide'; sha: string; base?: string; files: FileChange[] }
   | { type: 'commit'; job: CommitJob }
   | { type: 'forget'; sha: string };
 type Reply = { ok: true; result: CommitLayouts } | { ok: false; error: string };
@@ -37,8 +38,16 @@ export class LayoutPool {
   /** Children still to be submitted, per commit. */
   private readonly childrenLeft = new Map<string, number>();
 
-  /** `files(sha)`: the whole tree of a commit, for parents the workers no longer keep. */
-  constructor(spec: LayoutSpec, abis: AbiName[], private readonly files: (sha: string) => Promise<FileChange[]>, workers = availableParallelism()) {
+  /**
+   * For parents the workers do not hold: `files(sha)` gives a commit's whole tree, `diff(from, to)`
+   * the changes between two commits (cheaper to lay out from a held state than from nothing).
+   */
+  constructor(
+    spec: LayoutSpec, abis: AbiName[],
+    private readonly files: (sha: string) => Promise<FileChange[]>,
+    private readonly diff: (from: string, to: string) => Promise<FileChange[]>,
+    workers = availableParallelism(),
+  ) {
     const n = Math.max(1, Math.min(workers, abis.length));
     const groups = Array.from({ length: n }, (_, i) => abis.filter((_, k) => k % n === i));
     this.lanes = groups.map((g) => (n > 1 && existsSync(WORKER) ? workerLane({ spec, abis: g }) : inlineLane({ spec, abis: g })));
@@ -78,8 +87,10 @@ export class LayoutPool {
   private async send(job: CommitJob): Promise<Promise<CommitLayouts>[]> {
     for (const p of job.parents) {
       if (this.held.has(p)) continue;
-      const files = await this.files(p);
-      this.broadcast({ type: 'provide', sha: p, files });
+      // From the state held longest ago... the latest one: nearby in history, so a small diff.
+      const base = [...this.held].pop();
+      if (base) this.broadcast({ type: 'provide', sha: p, base, files: await this.diff(base, p) });
+      else this.broadcast({ type: 'provide', sha: p, files: await this.files(p) });
       this.held.add(p);
     }
     this.broadcast({ type: 'commit', job });
@@ -130,7 +141,7 @@ function inlineLane(init: WorkerInit): Lane {
   return {
     send: (m) => {
       if (m.type === 'forget') return layouter.forget(m.sha);
-      if (m.type === 'provide') return layouter.provide(m.sha, m.files);
+      if (m.type === 'provide') return layouter.provide(m.sha, m.files, m.base);
       try {
         results.push(layouter.commit(m.job));
       } catch (e) {

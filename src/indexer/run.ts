@@ -101,7 +101,8 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       const files = await repo.treeFiles(sha, pathspecs);
       return withTexts(reader, [...files].map(([path, f]) => ({ path, oid: f.oid, symlink: f.symlink })));
     };
-    pool = new LayoutPool(spec, opts.abis, wholeTree, opts.jobs);
+    const between = async (from: string, to: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(to, from, pathspecs));
+    pool = new LayoutPool(spec, opts.abis, wholeTree, between, opts.jobs);
     pool.plan(todo);
 
     let topo = (await maxTopo(db, repoKey)) + 1;
