@@ -134,6 +134,14 @@ export class Preprocessor implements TokenSource {
     f.pos = p;
   }
 
+  /** Moves f.pos to the next line without collecting the tokens (a directive whose text is not needed). */
+  private skipRest(f: FileFrame): void {
+    const toks = f.unit.tokens;
+    let p = f.pos;
+    while (p < toks.length && !toks[p]!.bol) p++;
+    f.pos = p;
+  }
+
   /** The rest of the directive's line, starting at f.pos; leaves f.pos on the next line. */
   private lineRest(f: FileFrame): Token[] {
     const toks = f.unit.tokens;
@@ -157,13 +165,13 @@ export class Preprocessor implements TokenSource {
       // Skipped group: only nesting and the branch directives matter.
       switch (name) {
         case 'if': case 'ifdef': case 'ifndef':
-          this.lineRest(f);
+          this.skipRest(f);
           f.conds.push({ active: false, taken: true, line: hash.line });
           return;
         case 'elif': case 'else': case 'endif':
           break;
         default:
-          this.lineRest(f);
+          this.skipRest(f);
           return;
       }
     }
@@ -196,7 +204,7 @@ export class Preprocessor implements TokenSource {
         return;
       }
       case 'else': {
-        this.lineRest(f);
+        this.skipRest(f);
         const c = f.conds[f.conds.length - 1];
         if (!c) return this.diag(hash, '#else without #if');
         const parentActive = f.conds.length < 2 || f.conds[f.conds.length - 2]!.active;
@@ -205,7 +213,7 @@ export class Preprocessor implements TokenSource {
         return;
       }
       case 'endif':
-        this.lineRest(f);
+        this.skipRest(f);
         if (!f.conds.pop()) this.diag(hash, '#endif without #if');
         return;
       case 'pragma':
@@ -214,10 +222,10 @@ export class Preprocessor implements TokenSource {
         this.diag(hash, `#error ${this.lineRest(f).map((t) => t.text).join(' ')}`);
         return;
       case 'warning': case 'line': case 'ident': case 'sccs':
-        this.lineRest(f);
+        this.skipRest(f);
         return;
       default:
-        this.lineRest(f);
+        this.skipRest(f);
         this.diag(hash, `unknown directive #${name}`);
     }
   }

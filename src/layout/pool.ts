@@ -31,7 +31,7 @@ async function run(req: PoolRequest, json: boolean, deliver: (r: AbiLayout | str
   const n = Math.min(req.workers ?? availableParallelism(), req.abis.length);
   // Under a TypeScript runner (tests) there is no compiled worker: run in this thread instead.
   if (n <= 1 || !existsSync(WORKER)) {
-    const cache = new UnitCache();
+    const cache = new UnitCache(Infinity);
     const tree = new FsTree(req.root);
     for (const abi of req.abis) {
       const r = layoutTree({ tree, spec: req.spec, abi, only: req.only, cache });

@@ -24,8 +24,8 @@ export interface TreeState {
   contents: Map<string, string>;
   /** Unit results in entry order. */
   units: Map<string, UnitResult>;
-  /** Include path -> entries whose closure holds it. */
-  dependents: Map<string, Set<string>>;
+  /** Include path -> entries whose closure holds it; built when the state is first updated from. */
+  dependents?: Map<string, Set<string>>;
   /** 'retry' macro -> the value the first later unit gives it; built when first needed. */
   borrowIndex?: Map<string, MacroValue>;
 }
@@ -41,10 +41,12 @@ export interface TreeUpdate {
 /** Lays out trees for one ABI and layout profile, sharing tokenized headers across trees. */
 export class TreeLayouter {
   private readonly abi;
-  private readonly results = new UnitResults();
+  /** Results by closure contents, for trees laid out one after another (a history); else none. */
+  private readonly results?: UnitResults;
 
-  constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache()) {
+  constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache(), history = true) {
     this.abi = getAbi(abi);
+    if (history) this.results = new UnitResults();
   }
 
   /** The state of `tree`; from `previous` (a related tree's state) when given. `only`: these entries. */
@@ -55,6 +57,7 @@ export class TreeLayouter {
 
     const dirty = new Set<string>();
     if (previous) {
+      previous.dependents ??= buildDependents(previous.units);
       for (const path of changedKeys(previous.contents, contents)) {
         for (const e of previous.dependents.get(path) ?? []) dirty.add(e);
       }
@@ -81,18 +84,17 @@ export class TreeLayouter {
       }
       // The same closure with the same contents gives the same unit: a merge redoes what its
       // branch did, a revert what came before.
-      const seen = old && this.results.find(entry, old.closure, contents);
+      const seen = old && this.results?.find(entry, old.closure, contents);
       const u = seen ?? layoutUnit(entry, ctx);
-      if (!seen) this.results.add(u, contents);
+      if (!seen) this.results?.add(u, contents);
       units.set(entry, u);
       recomputed.add(entry);
     }
     const removed = new Set<string>();
     for (const e of previous?.units.keys() ?? []) if (!units.has(e)) removed.add(e);
 
-    const dependents = previous
-      ? updateDependents(previous, units, recomputed, removed)
-      : buildDependents(units);
+    // A one-shot layout never needs the index; an update from this state builds it then.
+    const dependents = previous ? updateDependents(previous, units, recomputed, removed) : undefined;
     return { state: { abi: this.abi.name, contents, units, dependents }, recomputed, removed };
   }
 }
@@ -151,7 +153,7 @@ function buildDependents(units: Map<string, UnitResult>): Map<string, Set<string
 function updateDependents(
   previous: TreeState, units: Map<string, UnitResult>, recomputed: Set<string>, removed: Set<string>,
 ): Map<string, Set<string>> {
-  const deps = new Map(previous.dependents);
+  const deps = new Map(previous.dependents!);
   const copied = new Set<string>();
   const edit = (path: string): Set<string> => {
     if (!copied.has(path)) {

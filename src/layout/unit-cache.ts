@@ -14,6 +14,7 @@ export class UnitCache {
   /**
    * `maxTokens` bounds the memory a long history can pin (every version of every header it saw):
    * the least recently used headers are dropped past it, to be tokenized again if they come back.
+   * One tree for many ABIs (the layout command) wants no bound: all 7 architectures' headers.
    */
   constructor(private readonly maxTokens = 1_500_000) {}
 

@@ -6,7 +6,7 @@ import { layoutTree, UnitCache } from './engine.js';
 import { FsTree } from '../git/file-tree.js';
 import type { WorkerJob } from './pool.js';
 
-const cache = new UnitCache();
+const cache = new UnitCache(Infinity);
 const trees = new Map<string, FsTree>();
 
 parentPort!.on('message', (job: WorkerJob) => {
