@@ -4,24 +4,13 @@
 import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { getAbi } from '../../src/layout/abi.js';
 import { ABI_NAMES, type AbiName } from '../../src/layout/model.js';
 
-/** clang target triple and kernel arch (the installed header tree) of each ABI. */
-export const TARGETS: Record<AbiName, { triple: string; arch: string }> = {
-  x86_64: { triple: 'x86_64-linux-gnu', arch: 'x86' },
-  i386: { triple: 'i386-linux-gnu', arch: 'x86' },
-  x32: { triple: 'x86_64-linux-gnux32', arch: 'x86' },
-  aarch64: { triple: 'aarch64-linux-gnu', arch: 'arm64' },
-  arm: { triple: 'armv7a-linux-gnueabihf', arch: 'arm' },
-  riscv64: { triple: 'riscv64-linux-gnu', arch: 'riscv' },
-  riscv32: { triple: 'riscv32-linux-gnu', arch: 'riscv' },
-  s390x: { triple: 's390x-linux-gnu', arch: 's390' },
-  ppc64le: { triple: 'powerpc64le-linux-gnu', arch: 'powerpc' },
-  ppc64: { triple: 'powerpc64-linux-gnu', arch: 'powerpc' },
-  ppc32: { triple: 'powerpc-linux-gnu', arch: 'powerpc' },
-  mips: { triple: 'mips-linux-gnu', arch: 'mips' },
-  mips64: { triple: 'mips64-linux-gnuabi64', arch: 'mips' },
-};
+/** clang target triple and kernel arch (the installed header tree) of each ABI: src/layout/abi.ts's. */
+export const TARGETS = Object.fromEntries(
+  ABI_NAMES.map((a) => [a, { triple: getAbi(a).triple, arch: getAbi(a).karch }]),
+) as Record<AbiName, { triple: string; arch: string }>;
 
 export const cacheDir = (): string => process.env.ABI_BLAME_CACHE ?? join(homedir(), '.cache', 'abi-blame');
 
