@@ -23,18 +23,12 @@ export function headersInstallView(text: string): string {
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     if (!MAY_MATCH.test(line)) continue;
-    for (const [re, to] of SED_RULES) line = applySed(line, re, to);
+    // JavaScript's replace resumes after each replacement, as sed's s///g does (a character a
+    // match consumed cannot start the next one), so the text comes out as sed's.
+    for (const [re, to] of SED_RULES) line = line.replace(re, to);
     lines[i] = line;
   }
   return lines.join('\n');
-}
-
-/**
- * sed's `s///g` resumes after each replacement, so `__user __user ` loses only the first (the
- * second one's leading space was consumed). JavaScript's replace does the same.
- */
-function applySed(line: string, re: RegExp, to: string): string {
-  return line.replace(re, to);
 }
 
 /** Macro facts that `unifdef -U__KERNEL__ -D__EXPORTED_HEADERS__` fixes for raw sources. */
