@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { getAbi } from '../../src/layout/abi.js';
-import { ABI_NAMES, type AbiName } from '../../src/layout/model.js';
+import { ABI_NAMES, type AbiName, type FieldLayout, type RecordLayout } from '../../src/layout/model.js';
 
 /** clang target triple and kernel arch (the installed header tree) of each ABI: src/layout/abi.ts's. */
 export const TARGETS = Object.fromEntries(
@@ -22,25 +22,14 @@ export function parseAbis(list: string): AbiName[] {
   });
 }
 
-/** Like FieldLayout minus `size`: clang's dump does not print member sizes. */
-export interface TruthField {
-  /** As FieldLayout; an unnamed bit-field (`int :0;`) gets an empty last segment: `` or `hw.`. */
-  path: string;
-  offset: number;
-  type: string;
-  bitOffset?: number;
-  bitWidth?: number;
-}
+/**
+ * FieldLayout minus `size`: clang's dump does not print member sizes. An unnamed bit-field
+ * (`int :0;`) gets an empty last path segment: `` or `hw.`.
+ */
+export type TruthField = Omit<FieldLayout, 'size'>;
 
-export interface TruthRecord {
-  kind: 'struct' | 'union';
-  name: string;
-  header: string;
-  typedef?: true;
-  size: number;
-  align: number;
-  fields: TruthField[];
-}
+/** A RecordLayout as clang gives it. */
+export type TruthRecord = Omit<RecordLayout, 'fields'> & { fields: TruthField[] };
 
 /** One `*** Dumping AST Record Layout` block. `kind` is unknown for typedef'd untagged records. */
 export interface DumpedRecord {
