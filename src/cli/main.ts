@@ -4,15 +4,52 @@
 
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, UsageError } from './errors.js';
+import { blameCommand } from './blame-command.js';
+import { diffCommand } from './diff-command.js';
 import { indexCommand } from './index-command.js';
 import { layoutCommand } from './layout-command.js';
+import { showCommand } from './show-command.js';
+import { VERSION } from './version.js';
 
 const program = new Command()
   .name('abi-blame')
   .description('Track the ABI of the Linux kernel userspace API across git history')
-  .version('0.1.0')
+  .version(VERSION)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const queryOptions = (c: Command): Command => c
+  .option('--repo <dir>', 'the indexed git repository (default: the current directory)')
+  .option('--db <url>', 'postgres:// URL (default: DATABASE_URL, else the embedded database in the git dir)')
+  .option('--abi <list>', 'comma-separated ABIs (default: every indexed one)');
+
+queryOptions(program
+  .command('blame', { isDefault: true })
+  .description('timeline of a struct, union, member path, macro or ioctl: who changed it, when, and whom it broke (the default command: abi-blame SYMBOL)')
+  .argument('<symbol>', 'kvm_run, struct kvm_run, kvm_run.system_event.flags, KVM_CAP_ARM_PSCI_0_2, KVM_GET_XSAVE2; HEADER:NAME picks a header'))
+  .option('--json', 'machine-readable output (the blame --json contract)')
+  .action(blameCommand);
+
+queryOptions(program
+  .command('show')
+  .description('a struct or union as pahole prints it (offsets, sizes, holes, padding), or a macro\'s value, at an indexed commit')
+  .argument('<symbol>', 'kvm_run, kvm_run.system_event, KVM_RUN'))
+  .option('--at <rev>', 'any revision; its nearest indexed commit is used (default: HEAD)')
+  .option('--json', 'machine-readable output, one object per ABI per line')
+  .action(showCommand);
+
+queryOptions(program
+  .command('diff')
+  .description('every ABI change between two revisions, with a verdict per ABI; exit 1 when a change breaks userspace')
+  .argument('<rev-a>', 'the old revision (tag, branch, sha)')
+  .argument('<rev-b>', 'the new revision'))
+  .option('--format <format>', 'text (80 columns, for mail), md, json, html (one file, with byte maps) or sarif', 'text')
+  .option('--json', 'same as --format json')
+  .option('--header <path...>', 'only these headers (linux/kvm.h; a path ending in / covers a directory)')
+  .option('--allow <file>', 'acknowledged breaks: reported, but not a failure (see README)')
+  .option('-o, --output <file>', 'write the report to a file')
+  .option('--layout <kernel|installed|file>', 'tree layout when the repository is not indexed (detected when absent)')
+  .action(diffCommand);
 
 program
   .command('layout')

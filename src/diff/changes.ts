@@ -57,12 +57,53 @@ export function diffRecord(before: RecordLayout | undefined, after: RecordLayout
     if (b.offset !== a.offset || b.bitOffset !== a.bitOffset) {
       push(path, 'moved', { offset: b.offset, bitOffset: b.bitOffset }, { offset: a.offset, bitOffset: a.bitOffset });
     }
-    if (b.size !== a.size || b.bitWidth !== a.bitWidth) {
-      push(path, 'resized', { size: b.size, bitWidth: b.bitWidth }, { size: a.size, bitWidth: a.bitWidth });
-    }
-    if (b.type !== a.type) push(path, 'retyped', b.type, a.type);
+    const resized = b.size !== a.size || b.bitWidth !== a.bitWidth;
+    // The type rides along so a reader (and the verdicts) can tell which record grew inside which.
+    if (resized) push(path, 'resized', { size: b.size, bitWidth: b.bitWidth, type: b.type }, { size: a.size, bitWidth: a.bitWidth, type: a.type });
+    // `__u8 pad[16]` -> `__u8 pad[12]` is a resize, not a new type.
+    if (b.type !== a.type && !(resized && elementType(b.type) === elementType(a.type))) push(path, 'retyped', b.type, a.type);
   }
   return out;
+}
+
+/** `__u8[4][2]` -> `__u8`. */
+const elementType = (type: string): string => type.replace(/(\[\d*\])+$/, '');
+
+/**
+ * The layout `diffRecord` was given as `before`, from `after` and the changes between them (field
+ * order aside): what blame uses to see the record as it was before a commit, from the commit's
+ * events and the layout stored for it.
+ */
+export function unapplyRecord(after: RecordLayout, changes: readonly SymbolChange[]): RecordLayout {
+  const fields = new Map(after.fields.map((f) => [f.path, { ...f }]));
+  let { size, align } = after;
+  for (const c of changes) {
+    const b = c.before as Partial<FieldLayout> & Record<string, unknown>;
+    if (c.member === '') {
+      if (c.change === 'record-size') size = c.before as number;
+      if (c.change === 'record-align') align = c.before as number;
+      continue;
+    }
+    if (c.change === 'added') {
+      fields.delete(c.member);
+      continue;
+    }
+    if (c.change === 'removed') {
+      fields.set(c.member, { path: c.member, ...(b as FieldFacts) });
+      continue;
+    }
+    const f = fields.get(c.member);
+    if (!f) continue;
+    if (c.change === 'retyped') f.type = c.before as string;
+    // Facts come back from JSON, where an undefined bitOffset/bitWidth is simply absent.
+    const patch = (key: 'offset' | 'size' | 'type' | 'bitOffset' | 'bitWidth'): void => {
+      if (b[key] === undefined || b[key] === null) delete f[key];
+      else (f as Record<string, unknown>)[key] = b[key];
+    };
+    if (c.change === 'moved') for (const k of ['offset', 'bitOffset'] as const) patch(k);
+    if (c.change === 'resized') for (const k of ['size', 'bitWidth', 'type'] as const) patch(k);
+  }
+  return { ...after, size, align, fields: [...fields.values()] };
 }
 
 const ioctlFacts = (m: MacroValue): { value: string } & Partial<IoctlFields> => ({ value: m.value, ...m.ioctl });

@@ -90,6 +90,20 @@ export class GitRepo {
     return [...found].map(([name, sha]) => ({ name, sha })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** The commit a revision names (tags peeled); GitInputError when there is none. */
+  resolveCommit(rev: string): Promise<string> {
+    return this.resolveOne(rev);
+  }
+
+  /**
+   * The nearest commit on `sha`'s first-parent chain (itself included) that changes `pathspecs`
+   * against its first parent: the commit whose header state `sha` has. Undefined when none does.
+   */
+  async nearestTouching(sha: string, pathspecs: string[]): Promise<string | undefined> {
+    const { stdout } = await runGit(this.gitDir, ['rev-list', '-1', '--first-parent', sha, '--', ...pathspecs]);
+    return stdout.toString('utf8').trim() || undefined;
+  }
+
   /** The commit `ref` names (tags peeled), or undefined. */
   private async commitOf(ref: string): Promise<string | undefined> {
     return this.verify(`${ref}^{commit}`);

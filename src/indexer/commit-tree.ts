@@ -3,6 +3,7 @@
 // every unchanged file). Symbolic links are followed, as a checkout would (the kernel-headers
 // corpus links arch directories to one another).
 
+import type { BlobReader } from '../git/blobs.js';
 import { normalizePath, type FileTree, type TreeFile } from '../git/file-tree.js';
 
 /** One changed path: its new text and blob id, or null when deleted. */
@@ -11,6 +12,16 @@ export interface FileChange {
   file: TreeFile | null;
   /** A symbolic link: `file.text` is the link's target. */
   symlink?: boolean;
+}
+
+/** Changed paths (an oid, or null when deleted) with their blobs' texts read in one batch. */
+export async function withTexts(blobs: BlobReader, entries: { path: string; oid: string | null; symlink?: boolean }[]): Promise<FileChange[]> {
+  const texts = await blobs.read(entries.flatMap((e) => (e.oid ? [e.oid] : [])));
+  return entries.map((e) => ({
+    path: e.path,
+    file: e.oid ? { text: texts.get(e.oid)!, id: e.oid } : null,
+    ...(e.symlink ? { symlink: true } : {}),
+  }));
 }
 
 export class CommitTree implements FileTree {

@@ -15,7 +15,7 @@ import { deleteRepo, unreleasedShas } from '../store/maintenance.js';
 import {
   canonicalJson, indexedShas, markVanished, maxTopo, readRefs, readRepo, replaceRefs, setReleases, upsertRepo, writeCommitBatch, type CommitWrite,
 } from '../store/queries.js';
-import type { FileChange } from './commit-tree.js';
+import { withTexts, type FileChange } from './commit-tree.js';
 import { LayoutPool } from './pool.js';
 import type { CommitLayouts } from './commit-layouts.js';
 import type { Progress } from './progress.js';
@@ -162,7 +162,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
 export class IndexInputError extends Error {}
 
 /** The kernel preset when the tip has include/uapi, the installed one when it has include/linux. */
-async function detectRepoLayout(repo: GitRepo, tip: string | undefined): Promise<LayoutSpec> {
+export async function detectRepoLayout(repo: GitRepo, tip: string | undefined): Promise<LayoutSpec> {
   if (tip && (await repo.treeFiles(tip, ['include/uapi/linux'])).size > 0) return { kind: 'kernel' };
   if (tip && (await repo.treeFiles(tip, ['include/linux', 'include/asm'])).size > 0) return { kind: 'installed' };
   throw new IndexInputError(`${repo.gitDir}: neither a kernel tree (include/uapi) nor installed headers (include/linux) at its tip; give --layout`);
@@ -186,15 +186,6 @@ export function headerPathspecs(spec: LayoutSpec, abis: AbiName[]): string[] {
     case 'custom':
       return [...new Set([...spec.include, ...karches.flatMap((k) => spec.arch[k] ?? [])])].sort();
   }
-}
-
-async function withTexts(blobs: BlobReader, entries: { path: string; oid: string | null; symlink?: boolean }[]): Promise<FileChange[]> {
-  const texts = await blobs.read(entries.flatMap((e) => (e.oid ? [e.oid] : [])));
-  return entries.map((e) => ({
-    path: e.path,
-    file: e.oid ? { text: texts.get(e.oid)!, id: e.oid } : null,
-    ...(e.symlink ? { symlink: true } : {}),
-  }));
 }
 
 function sameMap(a: Map<string, string>, b: Map<string, string>): boolean {

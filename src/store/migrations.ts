@@ -11,16 +11,18 @@ import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 
 /**
- * The migrations folder: walk up from this module to the package root (the folder holding
- * package.json and migrations/). Works from src/store under vitest/tsx, from dist/store when built,
- * and in the Docker image, which copies migrations/ next to dist/.
+ * A top-level folder of the package (migrations/, queries/): walk up from this module to the folder
+ * holding package.json and it. Works from src/store under vitest/tsx, from dist/store when built,
+ * and in the Docker image, which copies both next to dist/.
  */
-export function migrationsDir(from = dirname(fileURLToPath(import.meta.url))): string {
+export function packageDir(name: string, from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'migrations'))) return join(dir, 'migrations');
-    if (dirname(dir) === dir) throw new Error(`no migrations/ folder above ${from}`);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) return join(dir, name);
+    if (dirname(dir) === dir) throw new Error(`no ${name}/ folder above ${from}`);
   }
 }
+
+export const migrationsDir = (): string => packageDir('migrations');
 
 export class SqlFileMigrationProvider implements MigrationProvider {
   constructor(private readonly dir: string) {}

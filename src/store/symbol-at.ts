@@ -1,11 +1,10 @@
 // A symbol's state at a commit: the delta of the nearest commit on its first-parent chain that has
-// one (deltas are recorded against the first parent only). The chain is walked by a recursive CTE
-// over commits.parents[1] that stops at the first commit carrying a delta for the symbol, so the cost
-// is the distance to the last change, not the length of history.
+// one (deltas are recorded against the first parent only); the walk is queries/symbol-at.sql.
 
 import { type Kysely, sql } from 'kysely';
 import type { AbiName, IoctlFields, RecordLayout } from '../layout/model.js';
 import { canonicalLayout } from './layout-hash.js';
+import { runQueryFile } from './sql-file.js';
 import type { SymbolKind, SymbolState } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -36,27 +35,9 @@ async function headersOf(db: Kysely<Database>, repo: string, abi: string, kind: 
 interface Found { commit: string; layout_hash: string | null; value: string | null; ioctl: IoctlFields | null; body: RecordLayout | null }
 
 async function nearestDelta(
-  db: Kysely<Database>, repo: string, abi: string, kind: SymbolKind, header: string, name: string, sha: string,
+  db: Kysely<Database>, repo: string, abi: string, kind: SymbolKind, header: string, name: string, commit: string,
 ): Promise<SymbolState | undefined> {
-  const hasDelta = (commit: ReturnType<typeof sql.ref>) => sql`exists (select 1 from symbol_deltas d
-    where d.repo = ${repo} and d.commit = ${commit} and ${abi} = any(d.abis) and d.kind = ${kind}
-      and d.header = ${header} and d.name = ${name})`;
-  const { rows } = await sql<Found>`
-    with recursive chain (sha, next, hit) as (
-      select c.sha, c.parents[1], ${hasDelta(sql.ref('c.sha'))}
-        from commits c where c.repo = ${repo} and c.sha = ${sha}
-      union all
-      select c.sha, c.parents[1], ${hasDelta(sql.ref('c.sha'))}
-        from chain join commits c on c.repo = ${repo} and c.sha = chain.next
-       where not chain.hit
-    )
-    select d.commit, d.layout_hash, d.value, d.ioctl, l.body
-      from chain
-      join symbol_deltas d on d.repo = ${repo} and d.commit = chain.sha and ${abi} = any(d.abis)
-        and d.kind = ${kind} and d.header = ${header} and d.name = ${name}
-      left join layouts l on l.hash = d.layout_hash
-     where chain.hit`.execute(db);
-  const found = rows[0];
+  const [found] = await runQueryFile<Found>(db, 'symbol-at', { repo, abi, kind, header, name, commit });
   if (!found || (found.layout_hash === null && found.value === null)) return undefined;
   const state: SymbolState = { header, since: found.commit };
   if (found.body) state.layout = canonicalLayout(found.body);

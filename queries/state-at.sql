@@ -1,0 +1,25 @@
+-- Every symbol's state at a commit, per ABI: for each symbol and ABI, the delta nearest to the
+-- commit on its first-parent chain. Symbols that do not exist there are left out.
+-- Parameters: repo, commit (full sha), abis (text[]: '{x86_64,i386}').
+with recursive chain (sha, next, depth) as (
+  select c.sha, c.parents[1], 0
+    from commits c
+   where c.repo = :'repo' and c.sha = :'commit'
+  union all
+  select c.sha, c.parents[1], chain.depth + 1
+    from chain
+    join commits c on c.repo = :'repo' and c.sha = chain.next
+),
+latest as (
+  select distinct on (d.kind, d.header, d.name, a.abi)
+         a.abi, d.kind, d.header, d.name, d.layout_hash, d.value, d.ioctl
+    from chain
+    join symbol_deltas d on d.repo = :'repo' and d.commit = chain.sha
+   cross join lateral unnest(d.abis) as a (abi)
+   where a.abi = any(:'abis'::text[])
+   order by d.kind, d.header, d.name, a.abi, chain.depth
+)
+select latest.abi, latest.kind, latest.header, latest.name, latest.value, latest.ioctl, l.body
+  from latest
+  left join layouts l on l.hash = latest.layout_hash
+ where latest.layout_hash is not null or latest.value is not null;
