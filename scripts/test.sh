@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 npm run build
 bash scripts/prepare-linux.sh
 bash scripts/ensure-postgres.sh
+# test/diff-html.test.ts renders the HTML report in Debian's headless Chromium.
+command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 # Everything must run here: missing truth is a failure, not a skip.
 ABI_BLAME_REQUIRE_TRUTH=1 npx vitest run

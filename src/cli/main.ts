@@ -49,6 +49,7 @@ queryOptions(program
   .option('--allow <file>', 'acknowledged breaks: reported, but not a failure (see README)')
   .option('-o, --output <file>', 'write the report to a file')
   .option('--layout <kernel|installed|file>', 'tree layout when the repository is not indexed (detected when absent)')
+  .option('--no-index', 'lay out both revisions from git even when they are indexed')
   .action(diffCommand);
 
 program

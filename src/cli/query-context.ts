@@ -24,6 +24,8 @@ export interface QueryOptions {
   repo?: string;
   db?: string;
   abi?: string;
+  /** false: do not look at any index (`diff --no-index`). */
+  index?: boolean;
 }
 
 export interface QueryContext {
@@ -60,7 +62,7 @@ export async function withRepo<T>(
   let lock: HeldLock | undefined;
   let store: Store | undefined;
   try {
-    if (url || existsSync(pgliteDir)) {
+    if (opts.index !== false && (url || existsSync(pgliteDir))) {
       if (!url) lock = await guard(acquirePgliteDirLock(pgliteDir, { wait: false }));
       store = await guard(openStore({ url, pgliteDir }));
     }

@@ -86,7 +86,7 @@ class RecordJudge {
       case 'introduced': return compatible('new record');
       case 'deleted': return breaking('record removed');
       case 'record-size': return this.size(c.before as number, c.after as number);
-      case 'record-align': return breaking(`alignment ${c.before}→${c.after} changes where it is placed in arrays and other records`);
+      case 'record-align': return this.align(c.before as number, c.after as number);
       case 'added': return this.added(c.member);
       case 'removed': return this.removed(c.member);
       case 'moved': return this.moved(c.member, c.before as FieldFacts, c.after as FieldFacts);
@@ -155,16 +155,40 @@ class RecordJudge {
     if (a < b) return breaking(`shrank ${b}→${a} bytes`);
     const moved = this.own.filter((c) => c.change === 'moved' && !isReserved(c.member));
     if (moved.length > 0) return breaking(`grew ${b}→${a} bytes; ${names(moved.map((c) => ({ path: c.member })))} moved`);
-    const types = new Set([`struct ${this.name}`, `union ${this.name}`, this.name]);
-    const embedders = this.step.changes.filter((c) => c.kind === 'record' && c.change === 'resized'
-      && types.has(elementType((c.after as FieldFacts).type ?? '')) && !(c.header === this.header && c.name === this.name));
-    if (embedders.length > 0) return breaking(`grew ${b}→${a} bytes; embedded in ${embedders.map((c) => `${c.name}.${c.member}`).slice(0, 3).join(', ')}`);
+    const embedders = this.embedders();
+    if (embedders.length > 0) return breaking(`grew ${b}→${a} bytes; embedded in ${embedders.slice(0, 3).join(', ')}`);
     const ioctls = this.step.changes.filter((c) => c.change === 'ioctl'
       && (c.before as Partial<IoctlFields>).size === b && (c.after as Partial<IoctlFields>).size === a);
     if (ioctls.length > 0) return breaking(`grew ${b}→${a} bytes; its size is encoded in ${ioctls.map((c) => c.name).slice(0, 3).join(', ')}`);
     const sizeMember = this.after?.fields.find((f) => !f.path.includes('.') && SIZE_MEMBER.test(f.path));
     if (sizeMember) return compatible(`grew ${b}→${a} bytes at the tail; userspace passes its size in ${sizeMember.path}`);
     return compatible(`grew ${b}→${a} bytes at the tail; no record embeds it and no ioctl encodes its size`);
+  }
+
+  private align(b: number, a: number): Judgement {
+    const embedders = this.embedders();
+    if (embedders.length > 0) return breaking(`alignment ${b}→${a} moves it where it is embedded: ${embedders.slice(0, 3).join(', ')}`);
+    return compatible(`alignment ${b}→${a}; no record embeds it`);
+  }
+
+  /**
+   * Members of other records of this type (or arrays of it) that changed in the step: from the
+   * layouts the step has, and from the step's `resized` changes, whose facts carry the type.
+   */
+  private embedders(): string[] {
+    const types = new Set([`struct ${this.name}`, `union ${this.name}`, this.name]);
+    const self = recordKey(this.header, this.name);
+    const out = new Set<string>();
+    for (const [key, pair] of this.step.layouts) {
+      if (key === self || !pair.after) continue;
+      for (const f of pair.after.fields) if (types.has(elementType(f.type))) out.add(`${pair.after.name}.${f.path}`);
+    }
+    for (const c of this.step.changes) {
+      if (c.kind === 'record' && c.change === 'resized' && types.has(elementType((c.after as FieldFacts).type ?? '')) && recordKey(c.header, c.name) !== self) {
+        out.add(`${c.name}.${c.member}`);
+      }
+    }
+    return [...out];
   }
 
   private hasMembers(path: string): boolean {

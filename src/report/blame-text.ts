@@ -12,7 +12,7 @@
 
 import type { SymbolChange } from '../diff/changes.js';
 import type { BlameChange, BlameEntry, BlameResult } from './blame.js';
-import { abiLabel, describeChange, groupByLines, wrap } from './describe.js';
+import { abiLabel, collapseMembers, describeChange, groupByLines, wrap } from './describe.js';
 
 export function blameText(r: BlameResult): string {
   const out: string[] = [];
@@ -31,7 +31,7 @@ export function blameText(r: BlameResult): string {
 function entryLines(r: BlameResult, e: BlameEntry): string[] {
   const groups = groupByLines(r.abis, (abi) => {
     const mine = e.changes.filter((c) => c.abi === abi);
-    return collapse(mine).flatMap((c) => changeLines(r, c, e.memberOffset?.[abi]));
+    return collapseMembers(mine, (c) => c.kind).flatMap((c) => changeLines(r, c, e.memberOffset?.[abi]));
   });
   const out: string[] = [];
   for (const g of groups) out.push(`  ${abiLabel(g.abis, r.abis)}`, ...g.lines);
@@ -39,22 +39,6 @@ function entryLines(r: BlameResult, e: BlameEntry): string[] {
   const untouched = r.abis.filter((a) => !touched.has(a));
   if (untouched.length > 0 && untouched.length < r.abis.length) out.push(`  ${untouched.join(' ')}`, '    no change here');
   return out;
-}
-
-/**
- * Sub-members of a member added or removed in the same commit say nothing new: "system_event
- * added" covers "system_event.flags added".
- */
-function collapse(changes: BlameChange[]): BlameChange[] {
-  const whole = new Set(changes.filter((c) => c.member && (c.kind === 'added' || c.kind === 'removed')).map((c) => `${c.kind}\0${c.member}`));
-  return changes.filter((c) => {
-    if (!c.member) return true;
-    for (let p = c.member; p.includes('.');) {
-      p = p.slice(0, p.lastIndexOf('.'));
-      if (whole.has(`${c.kind}\0${p}`)) return false;
-    }
-    return true;
-  });
 }
 
 function changeLines(r: BlameResult, c: BlameChange, base: number | undefined): string[] {

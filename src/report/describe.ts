@@ -68,3 +68,18 @@ export function wrap(line: string, width = 80, indent = 2): string[] {
   out.push(rest);
   return out;
 }
+
+/**
+ * For reading, not for data: sub-members of a member added or removed by the same change say
+ * nothing new ("system_event added" covers "system_event.flags added"). JSON keeps them all.
+ */
+export function collapseMembers<C extends { member: string | null }>(changes: C[], kindOf: (c: C) => string): C[] {
+  const whole = new Set(changes.filter((c) => c.member && (kindOf(c) === 'added' || kindOf(c) === 'removed')).map((c) => `${kindOf(c)}\0${c.member}`));
+  return changes.filter((c) => {
+    for (let p = c.member ?? ''; p.includes('.');) {
+      p = p.slice(0, p.lastIndexOf('.'));
+      if (whole.has(`${kindOf(c)}\0${p}`)) return false;
+    }
+    return true;
+  });
+}

@@ -2,11 +2,11 @@
 // Markdown. Both group ABIs whose changes to a symbol read the same.
 
 import type { SymbolChange } from '../diff/changes.js';
-import { abiLabel, describeChange, groupByLines, wrap } from './describe.js';
+import { abiLabel, collapseMembers, describeChange, groupByLines, wrap } from './describe.js';
 import type { AbiDiff, DiffReport, HeaderDiff, ReportChange, SymbolDiff } from './diff.js';
 
 export function diffText(r: DiffReport): string {
-  const out: string[] = [...wrap(title(r)), source(r), ''];
+  const out: string[] = [...wrap(title(r)), ...wrap(source(r)), ''];
   out.push('ABI        breaking  compatible  cosmetic  allowed');
   for (const s of r.summary) {
     out.push(`${s.abi.padEnd(9)}${[s.breaking, s.compatible, s.cosmetic, s.allowed].map((n, i) => String(n).padStart([10, 12, 10, 9][i]!)).join('')}`);
@@ -54,10 +54,13 @@ export function changeOf(h: HeaderDiff, s: SymbolDiff, c: ReportChange): SymbolC
   return { kind: s.kind === 'macro' ? 'macro' : 'record', header: h.header, name: s.name, member: c.member ?? '', change: c.change, before: c.before, after: c.after };
 }
 
+/** An ABI's changes as the text formats list them (sub-members of added/removed members folded in). */
+export const shown = (a: AbiDiff | undefined): ReportChange[] | undefined => a && collapseMembers(a.changes, (c) => c.change);
+
 export const verdictWord = (c: ReportChange): string => (c.allowed ? 'breaking (allowed)' : c.verdict === 'breaking' ? 'BREAKING' : c.verdict);
 
 function groups(r: DiffReport, h: HeaderDiff, sym: SymbolDiff): { abis: string[]; lines: string[] }[] {
-  return groupByLines(r.abis, (abi) => sym.abis.find((a) => a.abi === abi)?.changes.flatMap((c) => [
+  return groupByLines(r.abis, (abi) => shown(sym.abis.find((a) => a.abi === abi))?.flatMap((c) => [
     `      ${describeChange(changeOf(h, sym, c))}`,
     `        ${verdictWord(c)}: ${c.reason}`,
   ]));
@@ -65,5 +68,5 @@ function groups(r: DiffReport, h: HeaderDiff, sym: SymbolDiff): { abis: string[]
 
 function mdRows(h: HeaderDiff, s: SymbolDiff, a: AbiDiff | undefined): string[] | undefined {
   const cell = (t: string): string => t.replace(/\|/g, '\\|');
-  return a?.changes.map((c) => `| ${cell(describeChange(changeOf(h, s, c)))} | ${verdictWord(c)} | ${cell(c.reason)} |`);
+  return shown(a)?.map((c) => `| ${cell(describeChange(changeOf(h, s, c)))} | ${verdictWord(c)} | ${cell(c.reason)} |`);
 }
