@@ -8,6 +8,7 @@ WORKDIR /opt/abi-blame
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY queries ./queries
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 # The mirror belongs to another user than the container's: let git read it.
 RUN git config --system --add safe.directory '*'
