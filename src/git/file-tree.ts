@@ -27,6 +27,11 @@ export interface FileTree {
   list(dir: string): string[];
   read(path: string): TreeFile | undefined;
   isDir(path: string): boolean;
+  /**
+   * What `make` derives from the tree's file list and non-header files (its header map), kept
+   * with the tree and with trees derived from it that only change header contents. Optional.
+   */
+  memo?<T>(key: string, make: () => T): T;
 }
 
 /** A directory on disk. */

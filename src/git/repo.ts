@@ -6,6 +6,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { DiffTreeStream, GITLINK, SYMLINK, type ChangedPath } from './diff-tree.js';
 import { GitInputError } from './errors.js';
 import { headerHistory, type CommitInfo } from './history.js';
 import { firstLine, GitProcessError, runGit, streamGit } from './run.js';
@@ -23,15 +24,7 @@ export interface TreeEntry {
   symlink: boolean;
 }
 
-export interface ChangedPath {
-  path: string;
-  /** The new blob, null when the path was deleted. */
-  oid: string | null;
-  symlink: boolean;
-}
-
-const SYMLINK = '120000';
-const GITLINK = '160000'; // a submodule: no blob of ours
+export type { ChangedPath };
 
 /**
  * simple-git strips GIT_* variables from the environment it inherits (so a hook's GIT_DIR does
@@ -141,6 +134,11 @@ export class GitRepo {
    */
   headerHistory(tips: string[], exclude: string[], pathspecs: string[]): Promise<CommitInfo[]> {
     return headerHistory(this.gitDir, tips, exclude, pathspecs);
+  }
+
+  /** One `git diff-tree --stdin` for the changed paths of many [commit, parent] pairs (close it when done). */
+  diffTreeStream(pathspecs: string[], pairs: readonly (readonly [string, string])[]): DiffTreeStream {
+    return new DiffTreeStream(this.gitDir, pathspecs, pairs);
   }
 
   /** Files under `pathspecs` that differ between `parent` (undefined: nothing) and `sha`. */

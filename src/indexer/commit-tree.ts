@@ -30,16 +30,26 @@ export class CommitTree implements FileTree {
   private constructor(
     private readonly files: Map<string, TreeFile>,
     private readonly links: Map<string, string>,
+    /** FileTree.memo's values: shared with the trees apply() makes while their file lists stay the same. */
+    private readonly derived = new Map<string, unknown>(),
   ) {}
 
   static empty(): CommitTree {
     return new CommitTree(new Map(), new Map());
   }
 
+  memo<T>(key: string, make: () => T): T {
+    if (!this.derived.has(key)) this.derived.set(key, make());
+    return this.derived.get(key) as T;
+  }
+
   /** This tree with `changes` applied; this one is left as it was. */
   apply(changes: readonly FileChange[]): CommitTree {
     const files = new Map(this.files);
     const links = new Map(this.links);
+    // Most commits only edit headers: the file list, links, Makefile and Kbuild files stay, and so
+    // does everything derived from them.
+    const sameShape = changes.every((c) => c.file && !c.symlink && c.path.endsWith('.h') && this.files.has(c.path));
     for (const c of changes) {
       files.delete(c.path);
       links.delete(c.path);
@@ -47,7 +57,7 @@ export class CommitTree implements FileTree {
       if (c.symlink) links.set(c.path, c.file.text.trim());
       else files.set(c.path, c.file);
     }
-    return new CommitTree(files, links);
+    return new CommitTree(files, links, sameShape ? this.derived : new Map());
   }
 
   get fileCount(): number {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { LayoutSpec } from '../cpp/profile.js';
 import { openBlobReader, type BlobReader } from '../git/blobs.js';
+import type { DiffTreeStream } from '../git/diff-tree.js';
 import { GitRepo } from '../git/repo.js';
 import { getAbi } from '../layout/abi.js';
 import type { AbiName } from '../layout/model.js';
@@ -48,7 +49,7 @@ export interface IndexSummary {
 const BATCH_COMMITS = Number(process.env.ABI_BLAME_BATCH_COMMITS) || 200;
 const BATCH_MS = 3_000;
 /** Commits laid out ahead of the one being stored. */
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 64;
 
 export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
   const started = performance.now();
@@ -65,6 +66,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
   let store: Store | undefined;
   let blobs: BlobReader | undefined;
   let pool: LayoutPool | undefined;
+  let diffs: DiffTreeStream | undefined;
   try {
     if (!url) locks.push(await acquirePgliteDirLock(pgliteDir, { wait: opts.wait }));
     store = await openStore({ url, pgliteDir });
@@ -94,9 +96,16 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     const done = await indexedShas(db, repoKey);
     const todo = history.filter((c) => !done.has(c.sha));
     opts.progress.start(todo.length);
+    // First releases of the new commits and of those no tag contained before: name-rev walks every
+    // tag's history (seconds on a kernel-sized repository), so it runs alongside the layouts.
+    const releases = repo.firstReleases([...(await unreleasedShas(db, repoKey)), ...todo.map((c) => c.sha)]);
+    releases.catch(() => {}); // awaited below
 
     blobs = await openBlobReader(repo.gitDir, 'cat-file');
+    // The changed paths of every commit of the run, streamed by one git process.
+    diffs = repo.diffTreeStream(pathspecs, todo.flatMap((c) => (c.parents[0] ? [[c.sha, c.parents[0]] as const] : [])));
     const reader = blobs;
+    const changed = diffs;
     const wholeTree = async (sha: string): Promise<FileChange[]> => {
       const files = await repo.treeFiles(sha, pathspecs);
       return withTexts(reader, [...files].map(([path, f]) => ({ path, oid: f.oid, symlink: f.symlink })));
@@ -108,11 +117,19 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     let topo = (await maxTopo(db, repoKey)) + 1;
     let batch: CommitWrite[] = [];
     let batchStarted = performance.now();
+    // Batches are written one after another while the workers go on with the next commits (a
+    // write awaited inline left them idle for its whole duration); at most two wait their turn.
+    let writing: Promise<void> = Promise.resolve();
+    let waitingBatches = 0;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      await writeCommitBatch(db, repoKey, batch);
+      const rows = batch;
       batch = [];
       batchStarted = performance.now();
+      waitingBatches++;
+      writing = writing.then(() => writeCommitBatch(db, repoKey, rows)).finally(() => void waitingBatches--);
+      writing.catch(() => {}); // a failed write is thrown where `writing` is awaited, not as unhandled
+      if (waitingBatches > 2) await writing;
     };
     // Up to IN_FLIGHT commits are queued at the workers while git reads the next ones and the
     // store writes the finished ones.
@@ -133,16 +150,17 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       if (batch.length >= BATCH_COMMITS || performance.now() - batchStarted > BATCH_MS) await flush();
     };
     for (const c of todo) {
-      const changes = await withTexts(reader, await repo.changedPaths(c.sha, c.parents[0], pathspecs));
+      const paths = c.parents[0] ? await changed.changes(c.sha) : await repo.changedPaths(c.sha, undefined, pathspecs);
+      const changes = await withTexts(reader, paths);
       inFlight.push({ c, result: pool.submit({ sha: c.sha, parents: c.parents, changes }) });
       if (inFlight.length >= IN_FLIGHT) await finishOne();
     }
     while (inFlight.length > 0) await finishOne();
     await flush();
+    await writing;
     opts.progress.done();
 
-    const unreleased = await unreleasedShas(db, repoKey);
-    if (unreleased.length > 0) await setReleases(db, repoKey, await repo.firstReleases(unreleased));
+    await setReleases(db, repoKey, await releases);
     // Commits no ref reaches any more (a force-push): kept, but marked.
     if (await historyRewritten(repo, storedRefs, refMap)) {
       const reachable = await repo.headerHistory([...new Set(refMap.values())], [], pathspecs);
@@ -153,6 +171,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     return summary;
   } finally {
     await pool?.close();
+    await diffs?.close();
     await blobs?.close();
     for (const l of locks.reverse()) await l.release().catch(() => {});
     await store?.close();

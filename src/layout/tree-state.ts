@@ -41,17 +41,20 @@ export interface TreeUpdate {
 /** Lays out trees for one ABI and layout profile, sharing tokenized headers across trees. */
 export class TreeLayouter {
   private readonly abi;
+  private readonly headerMapKey: string;
   /** Results by closure contents, for trees laid out one after another (a history); else none. */
   private readonly results?: UnitResults;
 
   constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache(), history = true) {
     this.abi = getAbi(abi);
+    this.headerMapKey = `header map\0${this.abi.karch}\0${JSON.stringify(spec)}`;
     if (history) this.results = new UnitResults();
   }
 
   /** The state of `tree`; from `previous` (a related tree's state) when given. `only`: these entries. */
   compute(tree: FileTree, previous?: TreeState, only?: string[]): TreeUpdate {
-    const map = buildHeaderMap(tree, this.spec, this.abi.karch);
+    const make = (): HeaderMap => buildHeaderMap(tree, this.spec, this.abi.karch);
+    const map = tree.memo ? tree.memo(this.headerMapKey, make) : make();
     const contents = contentIds(tree, map);
     const entries = only ?? [...map.headers.keys()];
 
