@@ -20,7 +20,8 @@ export interface SymbolChange {
   after: unknown;
 }
 
-type FieldFacts = Omit<FieldLayout, 'path'>;
+/** A member's layout facts, as change events carry them. */
+export type FieldFacts = Omit<FieldLayout, 'path'>;
 
 const facts = (f: FieldLayout): FieldFacts => {
   const { path: _path, ...rest } = f;
@@ -67,7 +68,7 @@ export function diffRecord(before: RecordLayout | undefined, after: RecordLayout
 }
 
 /** `__u8[4][2]` -> `__u8`. */
-const elementType = (type: string): string => type.replace(/(\[\d*\])+$/, '');
+export const elementType = (type: string): string => type.replace(/(\[\d*\])+$/, '');
 
 /**
  * The layout `diffRecord` was given as `before`, from `after` and the changes between them (field

@@ -9,8 +9,8 @@
 //               the tail); a reserved/pad member given up; tail growth of a record nothing embeds
 //   cosmetic    a rename at the same offset with the same type
 
-import type { FieldLayout, IoctlFields, RecordLayout } from '../layout/model.js';
-import type { SymbolChange } from './changes.js';
+import { symbolKey, type FieldLayout, type IoctlFields, type RecordLayout } from '../layout/model.js';
+import { elementType, type FieldFacts, type SymbolChange } from './changes.js';
 
 export type Verdict = 'breaking' | 'compatible' | 'cosmetic';
 
@@ -27,18 +27,16 @@ export interface Step {
   /** Everything the verdicts may consult: at least the changes to judge, plus (for context) the
    * step's `record-size`, `resized` and `ioctl` changes of other symbols. */
   changes: readonly SymbolChange[];
-  /** By recordKey(): the records whose changes are judged. */
+  /** By symbolKey(): the records whose changes are judged. */
   layouts: ReadonlyMap<string, RecordPair>;
 }
-
-export const recordKey = (header: string, name: string): string => `${header}\0${name}`;
 
 /** Judges `which` (default: all of the step's changes). */
 export function judge(step: Step, which: readonly SymbolChange[] = step.changes): JudgedChange[] {
   const perRecord = new Map<string, RecordJudge>();
   return which.map((c) => {
     if (c.kind === 'macro') return { ...c, ...judgeMacro(c, step) };
-    const key = recordKey(c.header, c.name);
+    const key = symbolKey(c.header, c.name);
     let j = perRecord.get(key);
     if (!j) perRecord.set(key, (j = new RecordJudge(c.header, c.name, step)));
     return { ...c, ...j.judge(c) };
@@ -74,7 +72,7 @@ class RecordJudge {
   private readonly renamedFrom = new Map<string, string>();
 
   constructor(private readonly header: string, private readonly name: string, private readonly step: Step) {
-    const pair = step.layouts.get(recordKey(header, name));
+    const pair = step.layouts.get(symbolKey(header, name));
     this.before = pair?.before;
     this.after = pair?.after;
     this.own = step.changes.filter((c) => c.kind === 'record' && c.header === header && c.name === name);
@@ -177,14 +175,14 @@ class RecordJudge {
    */
   private embedders(): string[] {
     const types = new Set([`struct ${this.name}`, `union ${this.name}`, this.name]);
-    const self = recordKey(this.header, this.name);
+    const self = symbolKey(this.header, this.name);
     const out = new Set<string>();
     for (const [key, pair] of this.step.layouts) {
       if (key === self || !pair.after) continue;
       for (const f of pair.after.fields) if (types.has(elementType(f.type))) out.add(`${pair.after.name}.${f.path}`);
     }
     for (const c of this.step.changes) {
-      if (c.kind === 'record' && c.change === 'resized' && types.has(elementType((c.after as FieldFacts).type ?? '')) && recordKey(c.header, c.name) !== self) {
+      if (c.kind === 'record' && c.change === 'resized' && types.has(elementType((c.after as FieldFacts).type ?? '')) && symbolKey(c.header, c.name) !== self) {
         out.add(`${c.name}.${c.member}`);
       }
     }
@@ -225,10 +223,8 @@ class RecordJudge {
   }
 }
 
-type FieldFacts = Omit<FieldLayout, 'path'>;
 
 const byDepth = (a: SymbolChange, b: SymbolChange): number => a.member.split('.').length - b.member.split('.').length;
-const elementType = (type: string): string => type.replace(/(\[\d*\])+$/, '');
 const sameFacts = (a: FieldFacts, b: FieldFacts): boolean =>
   a.offset === b.offset && a.size === b.size && a.type === b.type && a.bitOffset === b.bitOffset && a.bitWidth === b.bitWidth;
 const names = (fs: { path: string }[]): string => {

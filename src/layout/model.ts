@@ -10,6 +10,9 @@ export const ABI_NAMES = [
 ] as const;
 export type AbiName = (typeof ABI_NAMES)[number];
 
+/** Map key of a record or macro: its header and name (a name can be defined in several headers). */
+export const symbolKey = (header: string, name: string): string => `${header}\0${name}`;
+
 export interface FieldLayout {
   /** Member names from the top-level record joined by '.'; anonymous members add no segment. */
   path: string;

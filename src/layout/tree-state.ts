@@ -14,7 +14,7 @@ import { FALLBACK_HEADERS } from '../cpp/fallback-headers.js';
 import type { HeaderUnit, IncludeResolver } from '../cpp/preprocess.js';
 import type { FileTree } from '../git/file-tree.js';
 import { getAbi } from './abi.js';
-import type { AbiLayout, AbiName, Diagnostic, MacroValue, RecordLayout } from './model.js';
+import { symbolKey, type AbiLayout, type AbiName, type Diagnostic, type MacroValue, type RecordLayout } from './model.js';
 import { layoutUnit, type UnitResult } from './unit.js';
 import { predefinedMacros, UnitCache } from './unit-cache.js';
 
@@ -195,7 +195,7 @@ function treeResolver(tree: FileTree, map: HeaderMap, cache: UnitCache): Include
 
 // --- reading a state ---------------------------------------------------------------------------
 
-const key = (header: string, name: string): string => `${header}\0${name}`;
+const key = symbolKey;
 
 function borrowIndex(state: TreeState): Map<string, MacroValue> {
   if (!state.borrowIndex) {

@@ -5,10 +5,10 @@
 
 import type { Kysely } from 'kysely';
 import { unapplyRecord, type ChangeKind, type SymbolChange } from '../diff/changes.js';
-import { judge, recordKey, type RecordPair, type Verdict } from '../diff/verdict.js';
-import type { AbiName, RecordLayout } from '../layout/model.js';
+import { judge, type RecordPair, type Verdict } from '../diff/verdict.js';
+import { symbolKey, type AbiName, type RecordLayout } from '../layout/model.js';
 import { allNames, blameEvents, layoutsAt, stepContext, symbolNames, type BlameEvent, type CommitMeta } from '../store/history.js';
-import type { EventRow, SymbolKind } from '../store/rows.js';
+import type { EventRow } from '../store/rows.js';
 import type { Database } from '../store/schema.js';
 import { SymbolInputError, suggest, type SymbolQuery } from './symbol-query.js';
 
@@ -57,7 +57,9 @@ export async function blame(db: Kysely<Database>, repo: string, abis: AbiName[],
     throw new SymbolInputError(`unknown symbol ${q.text}${where}${candidates.length ? `; did you mean ${candidates.join(', ')}?` : ''}`);
   }
   const all = await blameEvents(db, repo, chosen.kind, chosen.header, q.name, '');
-  const shown = q.member ? await forMember(db, repo, all, q.member) : all;
+  // The record's layout after each of its commits: to see it before them too, and which had a member.
+  const layouts = chosen.kind === 'record' ? await layoutsAt(db, repo, chosen.header, q.name, [...new Set(all.map((e) => e.commit.sha))]) : new Map<string, Map<AbiName, RecordLayout>>();
+  const shown = q.member ? forMember(all, q.member, layouts) : all;
   if (q.member && shown.length === 0) {
     const members = [...new Set(all.flatMap((e) => e.member.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))))];
     const candidates = suggest(q.member, members);
@@ -65,7 +67,6 @@ export async function blame(db: Kysely<Database>, repo: string, abis: AbiName[],
   }
   const commits = [...new Map(shown.map((e) => [e.commit.sha, e.commit])).values()];
   const context = await stepContext(db, repo, commits.map((c) => c.sha));
-  const layouts = chosen.kind === 'record' ? await layoutsAt(db, repo, chosen.header, q.name, commits.map((c) => c.sha)) : new Map();
 
   const events: BlameEntry[] = commits.map((commit) => {
     const own = all.filter((e) => e.commit.sha === commit.sha);
@@ -81,7 +82,7 @@ export async function blame(db: Kysely<Database>, repo: string, abis: AbiName[],
       const pair: RecordPair = { after, before: after && !ownOnAbi.some((c) => c.change === 'introduced') ? unapplyRecord(after, ownOnAbi) : undefined };
       const base = [pair.before, pair.after].map((l) => l?.fields.find((f) => f.path === q.member)?.offset);
       if (q.member && base[0] !== undefined && base[0] === base[1]) memberOffset[abi] = base[0];
-      const step = { changes: [...ownOnAbi, ...onAbi(context.get(commit.sha) ?? [])], layouts: new Map([[recordKey(chosen.header, q.name), pair]]) };
+      const step = { changes: [...ownOnAbi, ...onAbi(context.get(commit.sha) ?? [])], layouts: new Map([[symbolKey(chosen.header, q.name), pair]]) };
       for (const j of judge(step, which)) {
         changes.push({ abi, kind: j.change, member: j.member || null, before: j.before, after: j.after, verdict: j.verdict, reason: j.reason });
       }
@@ -101,17 +102,12 @@ export async function blame(db: Kysely<Database>, repo: string, abis: AbiName[],
  * where the member was there from the start, the record's deletion, and the record's size and
  * alignment changes in commits that also changed the member.
  */
-async function forMember(db: Kysely<Database>, repo: string, all: BlameEvent[], member: string): Promise<BlameEvent[]> {
+function forMember(all: BlameEvent[], member: string, layouts: Map<string, Map<AbiName, RecordLayout>>): BlameEvent[] {
   const covers = (m: string): boolean => m === member || m.startsWith(`${member}.`);
   const touched = new Set(all.filter((e) => covers(e.member)).map((e) => e.commit.sha));
-  const intro = all.filter((e) => e.change === 'introduced');
-  const introLayouts = intro.length > 0 && intro[0] ? await layoutsAt(db, repo, intro[0].header, intro[0].name, intro.map((e) => e.commit.sha)) : new Map();
   return all.filter((e) => {
     if (e.member !== '') return covers(e.member);
-    if (e.change === 'introduced') {
-      const byAbi: Map<AbiName, RecordLayout> | undefined = introLayouts.get(e.commit.sha);
-      return e.abis.some((abi) => byAbi?.get(abi)?.fields.some((f) => f.path === member));
-    }
+    if (e.change === 'introduced') return e.abis.some((abi) => layouts.get(e.commit.sha)?.get(abi)?.fields.some((f) => f.path === member));
     if (e.change === 'deleted') return true;
     return touched.has(e.commit.sha);
   });
@@ -126,4 +122,3 @@ function entryOf(c: CommitMeta, changes: BlameChange[]): BlameEntry {
   return { commit: c.sha, date: c.authorDate ? new Date(c.authorDate).toISOString() : null, author, subject: c.subject, release: c.release, changes };
 }
 
-export type { SymbolKind };

@@ -3,8 +3,8 @@
 // Pure: the states come from the index or from the engine (states.ts); formats render the result.
 
 import { diffMacro, diffRecord, type ChangeKind } from '../diff/changes.js';
-import { judge, recordKey, type RecordPair, type Verdict } from '../diff/verdict.js';
-import type { AbiName, RecordLayout } from '../layout/model.js';
+import { judge, type RecordPair, type Verdict } from '../diff/verdict.js';
+import { symbolKey, type AbiName, type RecordLayout } from '../layout/model.js';
 import type { TreeSymbols } from '../store/history.js';
 import type { Allowlist } from './allowlist.js';
 
@@ -85,7 +85,7 @@ export function buildDiff(
       if (!wanted(r.header)) continue;
       const c = diffRecord(pair.before, pair.after);
       if (c.length === 0) continue;
-      layouts.set(recordKey(r.header, r.name), pair);
+      layouts.set(symbolKey(r.header, r.name), pair);
       changes.push(...c);
     }
     for (const key of union(b.macros, a.macros)) {
@@ -104,14 +104,14 @@ export function buildDiff(
       const key = `${j.kind}\0${j.name}`;
       let sym = symbols.get(key);
       if (!sym) {
-        const pair = layouts.get(recordKey(j.header, j.name));
+        const pair = layouts.get(symbolKey(j.header, j.name));
         const kind = j.kind === 'macro' ? 'macro' : (pair?.after ?? pair?.before)!.kind;
         symbols.set(key, (sym = { kind, name: j.name, abis: [] }));
       }
       let entry = sym.abis.find((x) => x.abi === abi);
       if (!entry) {
         entry = { abi, changes: [] };
-        const pair = layouts.get(recordKey(j.header, j.name));
+        const pair = layouts.get(symbolKey(j.header, j.name));
         if (pair?.before) entry.before = pair.before;
         if (pair?.after) entry.after = pair.after;
         sym.abis.push(entry);

@@ -5,7 +5,7 @@ import type { LayoutSpec } from '../cpp/profile.js';
 import { openBlobReader } from '../git/blobs.js';
 import type { GitRepo } from '../git/repo.js';
 import { CommitTree, withTexts } from '../indexer/commit-tree.js';
-import type { AbiName } from '../layout/model.js';
+import { symbolKey, type AbiName } from '../layout/model.js';
 import { toAbiLayout, TreeLayouter } from '../layout/tree-state.js';
 import { UnitCache } from '../layout/unit-cache.js';
 import type { TreeSymbols } from '../store/history.js';
@@ -21,8 +21,8 @@ export async function layoutRevision(git: GitRepo, sha: string, spec: LayoutSpec
     for (const abi of abis) {
       const layout = toAbiLayout(new TreeLayouter(abi, spec, cache, false).compute(tree).state);
       out.set(abi, {
-        records: new Map(layout.records.map((r) => [`${r.header}\0${r.name}`, r])),
-        macros: new Map(layout.macros.map((m) => [`${m.header}\0${m.name}`, m])),
+        records: new Map(layout.records.map((r) => [symbolKey(r.header, r.name), r])),
+        macros: new Map(layout.macros.map((m) => [symbolKey(m.header, m.name), m])),
       });
     }
     return out;

@@ -1,7 +1,7 @@
 // What the query commands read: typed wrappers over queries/*.sql (see queries/README.md).
 
 import type { Kysely } from 'kysely';
-import type { AbiName, IoctlFields, MacroValue, RecordLayout } from '../layout/model.js';
+import { symbolKey, type AbiName, type IoctlFields, type MacroValue, type RecordLayout } from '../layout/model.js';
 import { canonicalLayout } from './layout-hash.js';
 import type { EventRow, SymbolKind } from './rows.js';
 import type { Database } from './schema.js';
@@ -88,7 +88,7 @@ export async function commitMeta(db: Kysely<Database>, repo: string, sha: string
   return r && toCommit(r.sha, r);
 }
 
-/** Every symbol of a commit, per ABI, as the engine would give it for that commit's tree. */
+/** Every symbol of a commit, per ABI, as the engine would give it for that commit's tree; keys are symbolKey(). */
 export interface TreeSymbols {
   records: Map<string, RecordLayout>;
   macros: Map<string, MacroValue>;
@@ -101,7 +101,7 @@ export async function stateAt(db: Kysely<Database>, repo: string, commit: string
   }>(db, 'state-at', { repo, commit, abis });
   for (const r of rows) {
     const s = out.get(r.abi)!;
-    const key = `${r.header}\0${r.name}`;
+    const key = symbolKey(r.header, r.name);
     if (r.kind === 'record' && r.body) s.records.set(key, canonicalLayout(r.body));
     else if (r.kind === 'macro' && r.value !== null) {
       const m: MacroValue = { name: r.name, header: r.header, value: r.value };
