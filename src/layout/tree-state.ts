@@ -181,7 +181,8 @@ function treeResolver(tree: FileTree, map: HeaderMap, cache: UnitCache): Include
   const lookup = (path: string): HeaderUnit | undefined => {
     const ref = map.headers.get(path);
     if (!ref) return undefined;
-    if ('synthetic' in ref) return cache.get('synthetic', path, () => ref.synthetic, false);
+    // The text is the identity of a made-up header: linux/version.h changes with the Makefile.
+    if ('synthetic' in ref) return cache.get(`synthetic:${ref.synthetic}`, path, () => ref.synthetic, false);
     const f = tree.read(ref.treePath);
     return f && cache.get(f.id, path, () => f.text, map.rawSource);
   };
