@@ -6,6 +6,7 @@ import { GitInputError } from '../git/errors.js';
 import { FsTree } from '../git/file-tree.js';
 import { IndexInputError, runIndex } from '../indexer/run.js';
 import { progressFor, silent } from '../indexer/progress.js';
+import { WorkerMemoryError } from '../indexer/pool.js';
 import { StoreInputError } from '../store/errors.js';
 import { fail } from './errors.js';
 import { parseAbiList, resolveLayoutSpec } from './layout-command.js';
@@ -19,6 +20,7 @@ export interface IndexCommandOptions {
   full?: boolean;
   wait?: boolean;
   jobs?: string;
+  workerHeap?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -31,10 +33,12 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
   const spec = opts.layout ? resolveLayoutSpec(new FsTree(repoPath), opts.layout) : undefined;
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) fail(`--jobs ${opts.jobs}: expected a positive integer`);
+  const workerHeapMb = opts.workerHeap === undefined ? undefined : Number(opts.workerHeap);
+  if (workerHeapMb !== undefined && (!Number.isInteger(workerHeapMb) || workerHeapMb < 128)) fail(`--worker-heap ${opts.workerHeap}: expected MiB, at least 128`);
   try {
     const s = await runIndex({
       repoPath, spec, abis, refs: opts.ref, db: opts.db, fetch: opts.fetch === true, full: opts.full === true,
-      wait: opts.wait === true, jobs, progress: opts.quiet || opts.json ? silent : progressFor(process.stderr, 'indexing'),
+      wait: opts.wait === true, jobs, workerHeapMb, progress: opts.quiet || opts.json ? silent : progressFor(process.stderr, 'indexing'),
     });
     if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else if (s.upToDate) process.stdout.write(`${s.repo}: up to date (${s.database}, ${s.seconds.toFixed(2)} s)\n`);
@@ -43,7 +47,7 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
         `${s.vanished ? `, ${s.vanished} commits no longer reachable` : ''} in ${s.seconds.toFixed(1)} s (${s.database})\n`);
     }
   } catch (e) {
-    if (e instanceof GitInputError || e instanceof StoreInputError || e instanceof IndexInputError) fail(e.message);
+    if (e instanceof GitInputError || e instanceof StoreInputError || e instanceof IndexInputError || e instanceof WorkerMemoryError) fail(e.message);
     throw e;
   }
 }

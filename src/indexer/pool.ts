@@ -15,6 +15,13 @@ import { groupDeltas, groupEvents } from './group-abis.js';
 import type { FileChange } from './commit-tree.js';
 
 export interface WorkerInit { spec: LayoutSpec; abis: AbiName[] }
+
+export interface PoolOptions {
+  /** Worker threads (default: one per core). */
+  workers?: number;
+  /** Cap on each worker's V8 old generation, MiB: V8 otherwise lets garbage pile up to GBs before collecting it. */
+  workerHeapMb?: number;
+}
 export type PoolMessage =
   /** A state to hold: from `base`'s (held) plus `files` changes, or from the whole tree in `files`. */
   | { type: 'provide'; sha: string; base?: string; files: FileChange[] }
@@ -46,11 +53,11 @@ export class LayoutPool {
     spec: LayoutSpec, abis: AbiName[],
     private readonly files: (sha: string) => Promise<FileChange[]>,
     private readonly diff: (from: string, to: string) => Promise<FileChange[]>,
-    workers = availableParallelism(),
+    opts: PoolOptions = {},
   ) {
-    const n = Math.max(1, Math.min(workers, abis.length));
+    const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), abis.length));
     const groups = Array.from({ length: n }, (_, i) => abis.filter((_, k) => k % n === i));
-    this.lanes = groups.map((g) => (n > 1 && existsSync(WORKER) ? workerLane({ spec, abis: g }) : inlineLane({ spec, abis: g })));
+    this.lanes = groups.map((g) => (n > 1 && existsSync(WORKER) ? workerLane({ spec, abis: g }, opts.workerHeapMb) : inlineLane({ spec, abis: g })));
   }
 
   /** Messages to the workers go out one commit at a time, in submission order. */
@@ -113,8 +120,8 @@ export class LayoutPool {
   }
 }
 
-function workerLane(init: WorkerInit): Lane {
-  const w = new Worker(WORKER, { workerData: init });
+function workerLane(init: WorkerInit, heapMb: number | undefined): Lane {
+  const w = new Worker(WORKER, { workerData: init, ...(heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}) });
   const waiting: { resolve: (r: CommitLayouts) => void; reject: (e: Error) => void }[] = [];
   let failed: Error | undefined;
   w.on('message', (r: Reply) => {
@@ -124,8 +131,10 @@ function workerLane(init: WorkerInit): Lane {
     else p.reject(new Error(r.error));
   });
   w.on('error', (e) => {
-    failed = e;
-    for (const p of waiting.splice(0)) p.reject(e);
+    failed = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? new WorkerMemoryError(`a layout worker ran out of memory${heapMb ? ` (--worker-heap ${heapMb})` : ''}; give it more with --worker-heap MiB`)
+      : e;
+    for (const p of waiting.splice(0)) p.reject(failed);
   });
   return {
     send: (m) => w.postMessage(m),
@@ -133,6 +142,8 @@ function workerLane(init: WorkerInit): Lane {
     close: async () => void (await w.terminate()),
   };
 }
+
+export class WorkerMemoryError extends Error {}
 
 /** The same in this thread: under a TypeScript runner (tests), or when one core is all there is. */
 function inlineLane(init: WorkerInit): Lane {

@@ -32,6 +32,8 @@ export interface IndexOptions {
   /** Wait for a run holding the lock instead of failing. */
   wait: boolean;
   jobs?: number;
+  /** MiB per layout worker's heap (see LayoutPool). */
+  workerHeapMb?: number;
   progress: Progress;
 }
 
@@ -111,7 +113,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       return withTexts(reader, [...files].map(([path, f]) => ({ path, oid: f.oid, symlink: f.symlink })));
     };
     const between = async (from: string, to: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(to, from, pathspecs));
-    pool = new LayoutPool(spec, opts.abis, wholeTree, between, opts.jobs);
+    pool = new LayoutPool(spec, opts.abis, wholeTree, between, { workers: opts.jobs, workerHeapMb: opts.workerHeapMb });
     pool.plan(todo);
 
     let topo = (await maxTopo(db, repoKey)) + 1;
