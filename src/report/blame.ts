@@ -66,7 +66,9 @@ export async function blame(db: Kysely<Database>, repo: string, abis: AbiName[],
     throw new SymbolInputError(`${q.name} has no member ${q.member} in the index${candidates.length ? `; did you mean ${candidates.map((m) => `${q.name}.${m}`).join(', ')}?` : ''}`);
   }
   const commits = [...new Map(shown.map((e) => [e.commit.sha, e.commit])).values()];
-  const context = await stepContext(db, repo, commits.map((c) => c.sha));
+  // Only size, alignment and ioctl changes need the rest of their commit to be judged.
+  const needsContext = new Set(shown.filter((e) => ['record-size', 'record-align', 'ioctl'].includes(e.change)).map((e) => e.commit.sha));
+  const context = await stepContext(db, repo, [...needsContext]);
 
   const events: BlameEntry[] = commits.map((commit) => {
     const own = all.filter((e) => e.commit.sha === commit.sha);
