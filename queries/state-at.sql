@@ -1,5 +1,6 @@
 -- Every symbol's state at a commit, per ABI: for each symbol and ABI, the delta nearest to the
--- commit on its first-parent chain. Symbols that do not exist there are left out.
+-- commit on its first-parent chain. Symbols that do not exist there are left out. Records come with
+-- their layout's hash (many ABIs share one): queries/layouts-by-hash.sql gives the bodies.
 -- Parameters: repo, commit (full sha), abis (text[]: '{x86_64,i386}').
 with recursive chain (sha, next, depth) as (
   select c.sha, c.parents[1], 0
@@ -19,7 +20,6 @@ latest as (
    where a.abi = any(:'abis'::text[])
    order by d.kind, d.header, d.name, a.abi, chain.depth
 )
-select latest.abi, latest.kind, latest.header, latest.name, latest.value, latest.ioctl, l.body
+select abi, kind, header, name, layout_hash, value, ioctl
   from latest
-  left join layouts l on l.hash = latest.layout_hash
- where latest.layout_hash is not null or latest.value is not null;
+ where layout_hash is not null or value is not null;

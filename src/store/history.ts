@@ -97,12 +97,20 @@ export interface TreeSymbols {
 export async function stateAt(db: Kysely<Database>, repo: string, commit: string, abis: AbiName[]): Promise<Map<AbiName, TreeSymbols>> {
   const out = new Map<AbiName, TreeSymbols>(abis.map((a) => [a, { records: new Map(), macros: new Map() }]));
   const rows = await runQueryFile<{
-    abi: AbiName; kind: SymbolKind; header: string; name: string; value: string | null; ioctl: IoctlFields | null; body: RecordLayout | null;
+    abi: AbiName; kind: SymbolKind; header: string; name: string; layout_hash: string | null; value: string | null; ioctl: IoctlFields | null;
   }>(db, 'state-at', { repo, commit, abis });
+  // Each layout once, however many ABIs and symbols share it.
+  const bodies = new Map<string, RecordLayout>();
+  const hashes = [...new Set(rows.flatMap((r) => (r.layout_hash ? [r.layout_hash] : [])))];
+  for (let i = 0; i < hashes.length; i += 5_000) {
+    for (const b of await runQueryFile<{ hash: string; body: RecordLayout }>(db, 'layouts-by-hash', { hashes: hashes.slice(i, i + 5_000) })) {
+      bodies.set(b.hash, canonicalLayout(b.body));
+    }
+  }
   for (const r of rows) {
     const s = out.get(r.abi)!;
     const key = symbolKey(r.header, r.name);
-    if (r.kind === 'record' && r.body) s.records.set(key, canonicalLayout(r.body));
+    if (r.kind === 'record' && r.layout_hash) s.records.set(key, bodies.get(r.layout_hash)!);
     else if (r.kind === 'macro' && r.value !== null) {
       const m: MacroValue = { name: r.name, header: r.header, value: r.value };
       if (r.ioctl) m.ioctl = { dir: r.ioctl.dir, type: r.ioctl.type, nr: r.ioctl.nr, size: r.ioctl.size };
