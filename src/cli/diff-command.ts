@@ -5,7 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { FsTree } from '../git/file-tree.js';
-import { detectRepoLayout } from '../indexer/run.js';
+import { detectRepoLayout } from '../indexer/repo-layout.js';
 import type { AbiName } from '../layout/model.js';
 import { Allowlist } from '../report/allowlist.js';
 import { buildDiff, type DiffReport, type RevisionInfo } from '../report/diff.js';

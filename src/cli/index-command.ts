@@ -9,7 +9,8 @@ import { progressFor, silent } from '../indexer/progress.js';
 import { WorkerMemoryError } from '../indexer/pool.js';
 import { StoreInputError } from '../store/errors.js';
 import { fail } from './errors.js';
-import { parseAbiList, resolveLayoutSpec } from './layout-command.js';
+import { parseAbiList } from './abi-list.js';
+import { resolveLayoutSpec } from './layout-command.js';
 
 export interface IndexCommandOptions {
   layout?: string;

@@ -5,21 +5,11 @@ import { availableParallelism } from 'node:os';
 import { detectLayout, parseLayoutSpec, ProfileError, type LayoutSpec } from '../cpp/profile.js';
 import { FsTree } from '../git/file-tree.js';
 import { layoutAbis, layoutAbisJson } from '../layout/pool.js';
-import { ABI_NAMES, type AbiLayout, type AbiName } from '../layout/model.js';
+import type { AbiLayout } from '../layout/model.js';
+import { parseAbiList } from './abi-list.js';
 import { fail } from './errors.js';
 
 export interface LayoutOptions { tree: string; abi: string; layout?: string; json?: boolean; header?: string[]; jobs?: string }
-
-export function parseAbiList(list: string): AbiName[] {
-  if (list === 'all') return [...ABI_NAMES];
-  const out: AbiName[] = [];
-  for (const a of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!(ABI_NAMES as readonly string[]).includes(a)) fail(`unknown ABI '${a}' (known: ${ABI_NAMES.join(' ')}, or all)`);
-    out.push(a as AbiName);
-  }
-  if (out.length === 0) fail('--abi needs at least one ABI');
-  return out;
-}
 
 export function resolveLayoutSpec(tree: FsTree, layout: string | undefined): LayoutSpec {
   if (layout === 'kernel' || layout === 'installed') return { kind: layout };

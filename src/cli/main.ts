@@ -4,12 +4,11 @@
 
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, UsageError } from './errors.js';
-import { blameCommand } from './blame-command.js';
-import { diffCommand } from './diff-command.js';
-import { indexCommand } from './index-command.js';
-import { layoutCommand } from './layout-command.js';
-import { showCommand } from './show-command.js';
 import { VERSION } from './version.js';
+
+/** A command's module is loaded when it runs: `abi-blame SYMBOL` should not load the indexer or the engine. */
+const lazy = <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void>>) =>
+  async (...args: A): Promise<void> => (await load())(...args);
 
 const program = new Command()
   .name('abi-blame')
@@ -28,7 +27,7 @@ queryOptions(program
   .description('timeline of a struct, union, member path, macro or ioctl: who changed it, when, and whom it broke (the default command: abi-blame SYMBOL)')
   .argument('<symbol>', 'kvm_run, struct kvm_run, kvm_run.system_event.flags, KVM_CAP_ARM_PSCI_0_2, KVM_GET_XSAVE2; HEADER:NAME picks a header'))
   .option('--json', 'machine-readable output (the blame --json contract)')
-  .action(blameCommand);
+  .action(lazy(async () => (await import('./blame-command.js')).blameCommand));
 
 queryOptions(program
   .command('show')
@@ -36,7 +35,7 @@ queryOptions(program
   .argument('<symbol>', 'kvm_run, kvm_run.system_event, KVM_RUN'))
   .option('--at <rev>', 'any revision; its nearest indexed commit is used (default: HEAD)')
   .option('--json', 'machine-readable output, one object per ABI per line')
-  .action(showCommand);
+  .action(lazy(async () => (await import('./show-command.js')).showCommand));
 
 queryOptions(program
   .command('diff')
@@ -50,7 +49,7 @@ queryOptions(program
   .option('-o, --output <file>', 'write the report to a file')
   .option('--layout <kernel|installed|file>', 'tree layout when the repository is not indexed (detected when absent)')
   .option('--no-index', 'lay out both revisions from git even when they are indexed')
-  .action(diffCommand);
+  .action(lazy(async () => (await import('./diff-command.js')).diffCommand));
 
 program
   .command('layout')
@@ -61,7 +60,7 @@ program
   .option('--header <path...>', 'only these headers (include paths such as linux/kvm.h)')
   .option('-j, --jobs <n>', 'worker threads (default: one per core)')
   .option('--json', 'one JSON object per ABI per line (the layout --json contract)')
-  .action(layoutCommand);
+  .action(lazy(async () => (await import('./layout-command.js')).layoutCommand));
 
 program
   .command('index')
@@ -78,7 +77,7 @@ program
   .option('--worker-heap <MiB>', 'cap each layout worker\'s heap (e.g. 750: about 2 GiB in all on 2 cores, 10-20 % slower)')
   .option('--json', 'print the summary as JSON')
   .option('-q, --quiet', 'no progress output')
-  .action(indexCommand);
+  .action(lazy(async () => (await import('./index-command.js')).indexCommand));
 
 async function main(): Promise<void> {
   try {

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { LayoutSpec } from '../cpp/profile.js';
 import { GitInputError } from '../git/errors.js';
 import { GitRepo } from '../git/repo.js';
-import { headerPathspecs, IndexInputError } from '../indexer/run.js';
+import { headerPathspecs, IndexInputError } from '../indexer/repo-layout.js';
 import { ABI_NAMES, type AbiName } from '../layout/model.js';
 import { openStore, type Store } from '../store/db.js';
 import { StoreInputError } from '../store/errors.js';
@@ -18,7 +18,7 @@ import { acquirePgliteDirLock, type HeldLock } from '../store/lock.js';
 import { readRepo } from '../store/queries.js';
 import type { Database } from '../store/schema.js';
 import { fail } from './errors.js';
-import { parseAbiList } from './layout-command.js';
+import { parseAbiList } from './abi-list.js';
 
 export interface QueryOptions {
   repo?: string;

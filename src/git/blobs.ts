@@ -7,7 +7,6 @@
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
-import { readBlob } from 'isomorphic-git';
 import { gitEnv } from './run.js';
 
 export interface BlobReader {
@@ -155,6 +154,9 @@ export class CatFileBlobReader implements BlobReader {
  * isomorphic-git, in-process. The shared cache keeps parsed pack indexes (and the packs
  * themselves, which isomorphic-git reads whole into memory) between calls.
  */
+/** isomorphic-git is large and only this reader needs it: loaded on first use. */
+const isoGit = (): Promise<typeof import('isomorphic-git')> => import('isomorphic-git');
+
 export class IsoGitBlobReader implements BlobReader {
   private readonly cache = {};
 
@@ -163,7 +165,7 @@ export class IsoGitBlobReader implements BlobReader {
   async read(oids: string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const oid of checkOids(oids)) {
-      const { blob } = await readBlob({ fs, gitdir: this.gitDir, oid, cache: this.cache });
+      const { blob } = await (await isoGit()).readBlob({ fs, gitdir: this.gitDir, oid, cache: this.cache });
       out.set(oid, Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).toString('latin1'));
     }
     return out;

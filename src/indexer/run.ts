@@ -8,7 +8,6 @@ import type { LayoutSpec } from '../cpp/profile.js';
 import { openBlobReader, type BlobReader } from '../git/blobs.js';
 import type { DiffTreeStream } from '../git/diff-tree.js';
 import { GitRepo } from '../git/repo.js';
-import { getAbi } from '../layout/abi.js';
 import type { AbiName } from '../layout/model.js';
 import { openStore, type Store } from '../store/db.js';
 import { acquirePgliteDirLock, acquireRunLock, type HeldLock } from '../store/lock.js';
@@ -17,9 +16,12 @@ import {
   canonicalJson, indexedShas, markVanished, maxTopo, readRefs, readRepo, replaceRefs, setReleases, upsertRepo, writeCommitBatch, type CommitWrite,
 } from '../store/queries.js';
 import { withTexts, type FileChange } from './commit-tree.js';
+import { detectRepoLayout, headerPathspecs, IndexInputError } from './repo-layout.js';
 import { LayoutPool } from './pool.js';
 import type { CommitLayouts } from './commit-layouts.js';
 import type { Progress } from './progress.js';
+
+export { detectRepoLayout, headerPathspecs, IndexInputError } from './repo-layout.js';
 
 export interface IndexOptions {
   repoPath: string;
@@ -180,33 +182,10 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
   }
 }
 
-export class IndexInputError extends Error {}
-
-/** The kernel preset when the tip has include/uapi, the installed one when it has include/linux. */
-export async function detectRepoLayout(repo: GitRepo, tip: string | undefined): Promise<LayoutSpec> {
-  if (tip && (await repo.treeFiles(tip, ['include/uapi/linux'])).size > 0) return { kind: 'kernel' };
-  if (tip && (await repo.treeFiles(tip, ['include/linux', 'include/asm'])).size > 0) return { kind: 'installed' };
-  throw new IndexInputError(`${repo.gitDir}: neither a kernel tree (include/uapi) nor installed headers (include/linux) at its tip; give --layout`);
-}
-
 /** The shas that are still commits of the repository (a force-push and gc can drop old tips). */
 async function existing(repo: GitRepo, shas: string[]): Promise<string[]> {
   const ok = await Promise.all(shas.map((s) => repo.commitExists(s)));
   return shas.filter((_, i) => ok[i]);
-}
-
-/** The paths whose history matters: the header directories of the profile for these ABIs. */
-export function headerPathspecs(spec: LayoutSpec, abis: AbiName[]): string[] {
-  const karches = [...new Set(abis.map((a) => getAbi(a).karch))].sort();
-  switch (spec.kind) {
-    case 'kernel':
-      // The Makefile gives linux/version.h; Kbuild files say which asm/ wrappers exist.
-      return ['include/uapi', ...karches.map((k) => `arch/${k}/include/uapi`), 'Makefile'];
-    case 'installed':
-      return ['include'];
-    case 'custom':
-      return [...new Set([...spec.include, ...karches.flatMap((k) => spec.arch[k] ?? [])])].sort();
-  }
 }
 
 function sameMap(a: Map<string, string>, b: Map<string, string>): boolean {

@@ -4,7 +4,7 @@
 // or a PGlite instance behind that would keep the process alive.
 
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describeError, StoreInputError } from './errors.js';
@@ -63,7 +63,9 @@ async function openPglite(dir: string): Promise<Store> {
   }
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir);
+    // Loaded only when used: a sizeable module that commands on PostgreSQL need not pay for.
+    const { PGlite: Lite } = await import('@electric-sql/pglite');
+    pglite = await Lite.create(dir);
   } catch (e) {
     throw new StoreInputError(`database ${dir}: cannot open PGlite folder: ${describeError(e)}`, { cause: e });
   }
