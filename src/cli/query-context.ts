@@ -4,14 +4,14 @@
 // (everything laid out from git), so for it the index is optional.
 
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { LayoutSpec } from '../cpp/profile.js';
 import { GitInputError } from '../git/errors.js';
 import { GitRepo } from '../git/repo.js';
 import { headerPathspecs, IndexInputError } from '../indexer/repo-layout.js';
 import { ABI_NAMES, type AbiName } from '../layout/model.js';
-import { openStore, type Store } from '../store/db.js';
+import { embeddedDbDir, openStore, type Store } from '../store/db.js';
 import { StoreInputError } from '../store/errors.js';
 import { commitMeta } from '../store/history.js';
 import { acquirePgliteDirLock, type HeldLock } from '../store/lock.js';
@@ -57,7 +57,7 @@ export async function withRepo<T>(
   const repoPath = resolve(opts.repo ?? '.');
   const git = await guard(GitRepo.open(repoPath));
   const url = opts.db || process.env.DATABASE_URL || undefined;
-  const pgliteDir = join(git.gitDir, 'abi-blame', 'pglite');
+  const pgliteDir = embeddedDbDir(git.gitDir);
   const howTo = `run: abi-blame index ${opts.repo ?? '.'}`;
   let lock: HeldLock | undefined;
   let store: Store | undefined;
@@ -84,7 +84,8 @@ export async function withRepo<T>(
       git, spec, abis, pathspecs, index: { db, repoKey: git.gitDir, where: store!.where },
       async indexedCommit(rev) {
         const sha = await guard(git.resolveCommit(rev));
-        const at = (await commitMeta(db, git.gitDir, sha)) ? sha : await git.nearestTouching(sha, pathspecs);
+        if (await commitMeta(db, git.gitDir, sha)) return { sha, indexed: sha };
+        const at = await git.nearestTouching(sha, pathspecs);
         return { sha, indexed: at && (await commitMeta(db, git.gitDir, at)) ? at : undefined };
       },
     });

@@ -150,13 +150,13 @@ export class CatFileBlobReader implements BlobReader {
   }
 }
 
+/** isomorphic-git is large and only this reader needs it: loaded on first use. */
+const isoGit = (): Promise<typeof import('isomorphic-git')> => import('isomorphic-git');
+
 /**
  * isomorphic-git, in-process. The shared cache keeps parsed pack indexes (and the packs
  * themselves, which isomorphic-git reads whole into memory) between calls.
  */
-/** isomorphic-git is large and only this reader needs it: loaded on first use. */
-const isoGit = (): Promise<typeof import('isomorphic-git')> => import('isomorphic-git');
-
 export class IsoGitBlobReader implements BlobReader {
   private readonly cache = {};
 

@@ -6,7 +6,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { DiffTreeStream, GITLINK, SYMLINK, type ChangedPath } from './diff-tree.js';
+import { changedPath, DiffTreeStream, type ChangedPath } from './diff-tree.js';
 import { GitInputError } from './errors.js';
 import { headerHistory, type CommitInfo } from './history.js';
 import { firstLine, GitProcessError, runGit, streamGit } from './run.js';
@@ -161,16 +161,14 @@ export class GitRepo {
     const out: ChangedPath[] = [];
     let meta: string | undefined;
     const args = ['diff-tree', '-r', '-z', '--no-renames', '--no-commit-id', from, to, '--', ...pathspecs];
-    // -z raw output: ":<old mode> <new mode> <old oid> <new oid> <status>" NUL "<path>" NUL
     for await (const token of streamGit(this.gitDir, args, '\0')) {
       if (meta === undefined) {
         meta = token;
         continue;
       }
-      const [, mode, , oid, status] = meta.split(' ');
+      const p = changedPath(meta, token);
       meta = undefined;
-      if (mode === GITLINK) continue;
-      out.push({ path: token, oid: status === 'D' ? null : oid!, symlink: mode === SYMLINK });
+      if (p) out.push(p);
     }
     return out;
   }

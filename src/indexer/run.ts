@@ -3,13 +3,12 @@
 // transaction, and commits are taken parents first, so a killed run leaves a prefix), one run at a
 // time per database and repository.
 
-import { join } from 'node:path';
 import type { LayoutSpec } from '../cpp/profile.js';
 import { openBlobReader, type BlobReader } from '../git/blobs.js';
 import type { DiffTreeStream } from '../git/diff-tree.js';
 import { GitRepo } from '../git/repo.js';
 import type { AbiName } from '../layout/model.js';
-import { openStore, type Store } from '../store/db.js';
+import { embeddedDbDir, openStore, type Store } from '../store/db.js';
 import { acquirePgliteDirLock, acquireRunLock, type HeldLock } from '../store/lock.js';
 import { deleteRepo, unreleasedShas } from '../store/maintenance.js';
 import {
@@ -65,7 +64,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
   const repoKey = repo.gitDir;
 
   const url = opts.db || process.env.DATABASE_URL || undefined;
-  const pgliteDir = join(repo.gitDir, 'abi-blame', 'pglite');
+  const pgliteDir = embeddedDbDir(repo.gitDir);
   const locks: HeldLock[] = [];
   let store: Store | undefined;
   let blobs: BlobReader | undefined;
@@ -110,10 +109,8 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     diffs = repo.diffTreeStream(pathspecs, todo.flatMap((c) => (c.parents[0] ? [[c.sha, c.parents[0]] as const] : [])));
     const reader = blobs;
     const changed = diffs;
-    const wholeTree = async (sha: string): Promise<FileChange[]> => {
-      const files = await repo.treeFiles(sha, pathspecs);
-      return withTexts(reader, [...files].map(([path, f]) => ({ path, oid: f.oid, symlink: f.symlink })));
-    };
+    // A whole tree is its changes against nothing.
+    const wholeTree = async (sha: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(sha, undefined, pathspecs));
     const between = async (from: string, to: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(to, from, pathspecs));
     pool = new LayoutPool(spec, opts.abis, wholeTree, between, { workers: opts.jobs, workerHeapMb: opts.workerHeapMb });
     pool.plan(todo);

@@ -13,8 +13,7 @@ import type { TreeSymbols } from '../store/history.js';
 export async function layoutRevision(git: GitRepo, sha: string, spec: LayoutSpec, abis: AbiName[], pathspecs: string[]): Promise<Map<AbiName, TreeSymbols>> {
   const blobs = await openBlobReader(git.gitDir, 'cat-file');
   try {
-    const files = await git.treeFiles(sha, pathspecs);
-    const tree = CommitTree.empty().apply(await withTexts(blobs, [...files].map(([path, f]) => ({ path, oid: f.oid, symlink: f.symlink }))));
+    const tree = CommitTree.empty().apply(await withTexts(blobs, await git.changedPaths(sha, undefined, pathspecs)));
     // One cache for all ABIs: a header's tokens are the same whatever the ABI.
     const cache = new UnitCache(Infinity);
     const out = new Map<AbiName, TreeSymbols>();

@@ -4,6 +4,7 @@
 // or a PGlite instance behind that would keep the process alive.
 
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -27,6 +28,9 @@ export interface OpenOptions {
   /** Postgres connect timeout (default 10 s). */
   connectTimeoutMs?: number;
 }
+
+/** The embedded database of a repository, in its git dir (it goes where the repository goes). */
+export const embeddedDbDir = (gitDir: string): string => join(gitDir, 'abi-blame', 'pglite');
 
 export async function openStore(opts: OpenOptions): Promise<Store> {
   const url = opts.url || process.env.DATABASE_URL;
