@@ -15,6 +15,7 @@ import { layoutHash } from '../store/layout-hash.js';
 import type { DeltaRow, EventRow } from '../store/rows.js';
 import { groupDeltas, groupEvents } from './group-abis.js';
 import { CommitTree, type FileChange } from './commit-tree.js';
+import { UnitArchive, type ArchiveConfig } from './unit-archive.js';
 
 export interface CommitJob {
   sha: string;
@@ -38,10 +39,25 @@ export class CommitLayouter {
   /** States of the commits whose children are still to come (the pool says when to forget). */
   private readonly kept = new Map<string, Kept>();
   private readonly layouters: Map<AbiName, TreeLayouter>;
+  private readonly archive?: UnitArchive;
+  /** The state of the last commit laid out, per ABI: where the next run starts. */
+  private readonly latest = new Map<AbiName, TreeState>();
 
-  constructor(spec: LayoutSpec, readonly abis: AbiName[]) {
+  /** `archive`: unit results on disk, shared with other runs (`worker` names this one's writes). */
+  constructor(spec: LayoutSpec, readonly abis: AbiName[], archive?: ArchiveConfig, worker = 0) {
     const cache = new UnitCache();
-    this.layouters = new Map(abis.map((a) => [a, new TreeLayouter(a, spec, cache)]));
+    if (archive) {
+      this.archive = new UnitArchive(archive, worker, abis);
+      this.archive.keepAlive(() => this.latest.values());
+    }
+    this.layouters = new Map(abis.map((a) => [a, new TreeLayouter(a, spec, cache, true, this.archive?.forAbi(a))]));
+  }
+
+  /** Leaves the last state in the archive for the next run. */
+  close(): void {
+    if (!this.archive) return;
+    for (const [abi, state] of this.latest) this.archive.saveTip(abi, state);
+    this.archive.close();
   }
 
   forget(sha: string): void {
@@ -57,7 +73,11 @@ export class CommitLayouter {
     if (base !== undefined && !from) throw new Error(`internal: base ${base} of ${sha} is not kept`);
     const tree = (from?.tree ?? CommitTree.empty()).apply(files);
     const states = new Map<AbiName, TreeState>();
-    for (const [abi, l] of this.layouters) states.set(abi, l.compute(tree, from?.states.get(abi)).state);
+    for (const [abi, l] of this.layouters) {
+      // Without a base, from where the last run ended: usually this very commit, or close to it.
+      const previous = from ? from.states.get(abi) : this.archive?.loadTip(abi);
+      states.set(abi, l.compute(tree, previous).state);
+    }
     this.kept.set(sha, { tree, states });
   }
 
@@ -96,6 +116,7 @@ export class CommitLayouter {
       }
     }
     this.kept.set(job.sha, { tree, states });
+    for (const [abi, state] of states) this.latest.set(abi, state);
     return { ...out, deltas: groupDeltas(out.deltas), events: groupEvents(out.events) };
   }
 }

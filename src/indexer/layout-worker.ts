@@ -6,11 +6,17 @@ import { CommitLayouter } from './commit-layouts.js';
 import type { PoolMessage, WorkerInit } from './pool.js';
 
 const init = workerData as WorkerInit;
-const layouter = new CommitLayouter(init.spec, init.abis);
+const layouter = new CommitLayouter(init.spec, init.abis, init.archive, init.worker);
 
 parentPort!.on('message', (m: PoolMessage) => {
   try {
-    if (m.type === 'forget') layouter.forget(m.sha);
+    if (m.type === 'close') {
+      try {
+        layouter.close();
+      } finally {
+        parentPort!.postMessage({ closed: true });
+      }
+    } else if (m.type === 'forget') layouter.forget(m.sha);
     else if (m.type === 'provide') layouter.provide(m.sha, m.files, m.base);
     else parentPort!.postMessage({ ok: true, result: layouter.commit(m.job) });
   } catch (e) {

@@ -13,21 +13,26 @@ import type { AbiName } from '../layout/model.js';
 import { CommitLayouter, type CommitJob, type CommitLayouts } from './commit-layouts.js';
 import { groupDeltas, groupEvents } from './group-abis.js';
 import type { FileChange } from './commit-tree.js';
+import type { ArchiveConfig } from './unit-archive.js';
 
-export interface WorkerInit { spec: LayoutSpec; abis: AbiName[] }
+export interface WorkerInit { spec: LayoutSpec; abis: AbiName[]; archive?: ArchiveConfig; worker: number }
 
 export interface PoolOptions {
   /** Worker threads (default: one per core). */
   workers?: number;
   /** Cap on each worker's V8 old generation, MiB: V8 otherwise lets garbage pile up to GBs before collecting it. */
   workerHeapMb?: number;
+  /** Unit results on disk across runs (unit-archive.ts). */
+  archive?: ArchiveConfig;
 }
 export type PoolMessage =
   /** A state to hold: from `base`'s (held) plus `files` changes, or from the whole tree in `files`. */
   | { type: 'provide'; sha: string; base?: string; files: FileChange[] }
   | { type: 'commit'; job: CommitJob }
-  | { type: 'forget'; sha: string };
-type Reply = { ok: true; result: CommitLayouts } | { ok: false; error: string };
+  | { type: 'forget'; sha: string }
+  /** The run is over: leave the last states in the archive; replies `closed`. */
+  | { type: 'close' };
+type Reply = { ok: true; result: CommitLayouts } | { ok: false; error: string } | { closed: true };
 
 const WORKER = fileURLToPath(new URL('./layout-worker.js', import.meta.url));
 
@@ -35,7 +40,7 @@ interface Lane {
   send(m: PoolMessage): void;
   /** Replies to commit messages, in order. */
   next(): Promise<CommitLayouts>;
-  close(): Promise<void>;
+  close(finished: boolean): Promise<void>;
 }
 
 export class LayoutPool {
@@ -55,9 +60,17 @@ export class LayoutPool {
     private readonly diff: (from: string, to: string) => Promise<FileChange[]>,
     opts: PoolOptions = {},
   ) {
-    const n = Math.max(1, Math.min(opts.workers ?? availableParallelism(), abis.length));
+    const n = LayoutPool.workers(abis, opts);
     const groups = Array.from({ length: n }, (_, i) => abis.filter((_, k) => k % n === i));
-    this.lanes = groups.map((g) => (n > 1 && existsSync(WORKER) ? workerLane({ spec, abis: g }, opts.workerHeapMb) : inlineLane({ spec, abis: g })));
+    this.lanes = groups.map((g, worker) => {
+      const init: WorkerInit = { spec, abis: g, archive: opts.archive, worker };
+      return n > 1 && existsSync(WORKER) ? workerLane(init, opts.workerHeapMb) : inlineLane(init);
+    });
+  }
+
+  /** How many workers a pool for `abis` runs. */
+  static workers(abis: readonly AbiName[], opts: PoolOptions): number {
+    return Math.max(1, Math.min(opts.workers ?? availableParallelism(), abis.length));
   }
 
   /** Messages to the workers go out one commit at a time, in submission order. */
@@ -115,8 +128,9 @@ export class LayoutPool {
     for (const lane of this.lanes) lane.send(m);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.lanes.map((l) => l.close()));
+  /** Stops the workers; `finished`: the run went through, so its last states are worth keeping. */
+  async close(finished = false): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.close(finished)));
   }
 }
 
@@ -124,7 +138,9 @@ function workerLane(init: WorkerInit, heapMb: number | undefined): Lane {
   const w = new Worker(WORKER, { workerData: init, ...(heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}) });
   const waiting: { resolve: (r: CommitLayouts) => void; reject: (e: Error) => void }[] = [];
   let failed: Error | undefined;
+  let closed: (() => void) | undefined;
   w.on('message', (r: Reply) => {
+    if ('closed' in r) return closed?.();
     const p = waiting.shift();
     if (!p) return;
     if (r.ok) p.resolve(r.result);
@@ -139,7 +155,16 @@ function workerLane(init: WorkerInit, heapMb: number | undefined): Lane {
   return {
     send: (m) => w.postMessage(m),
     next: () => new Promise((resolve, reject) => (failed ? reject(failed) : waiting.push({ resolve, reject }))),
-    close: async () => void (await w.terminate()),
+    close: async (finished) => {
+      if (finished && !failed) {
+        await new Promise<void>((resolve) => {
+          closed = resolve;
+          w.once('error', () => resolve());
+          w.postMessage({ type: 'close' } satisfies PoolMessage);
+        });
+      }
+      await w.terminate();
+    },
   };
 }
 
@@ -147,10 +172,11 @@ export class WorkerMemoryError extends Error {}
 
 /** The same in this thread: under a TypeScript runner (tests), or when one core is all there is. */
 function inlineLane(init: WorkerInit): Lane {
-  const layouter = new CommitLayouter(init.spec, init.abis);
+  const layouter = new CommitLayouter(init.spec, init.abis, init.archive, init.worker);
   const results: (CommitLayouts | Error)[] = [];
   return {
     send: (m) => {
+      if (m.type === 'close') return layouter.close();
       if (m.type === 'forget') return layouter.forget(m.sha);
       if (m.type === 'provide') return layouter.provide(m.sha, m.files, m.base);
       try {
@@ -164,6 +190,8 @@ function inlineLane(init: WorkerInit): Lane {
       if (r instanceof Error) throw r;
       return r;
     },
-    close: async () => {},
+    close: async (finished) => {
+      if (finished) layouter.close();
+    },
   };
 }

@@ -3,6 +3,9 @@
 // transaction, and commits are taken parents first, so a killed run leaves a prefix), one run at a
 // time per database and repository.
 
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { LayoutSpec } from '../cpp/profile.js';
 import { openBlobReader, type BlobReader } from '../git/blobs.js';
 import type { DiffTreeStream } from '../git/diff-tree.js';
@@ -17,6 +20,7 @@ import {
 import { withTexts, type FileChange } from './commit-tree.js';
 import { detectRepoLayout, headerPathspecs, IndexInputError } from './repo-layout.js';
 import { LayoutPool } from './pool.js';
+import { prepareUnitArchive } from './unit-archive.js';
 import type { CommitLayouts } from './commit-layouts.js';
 import type { Progress } from './progress.js';
 
@@ -112,7 +116,9 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     // A whole tree is its changes against nothing.
     const wholeTree = async (sha: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(sha, undefined, pathspecs));
     const between = async (from: string, to: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(to, from, pathspecs));
-    pool = new LayoutPool(spec, opts.abis, wholeTree, between, { workers: opts.jobs, workerHeapMb: opts.workerHeapMb });
+    const poolOptions = { workers: opts.jobs, workerHeapMb: opts.workerHeapMb };
+    const archive = prepareUnitArchive(unitArchiveDir(repo.gitDir, url), LayoutPool.workers(opts.abis, poolOptions));
+    pool = new LayoutPool(spec, opts.abis, wholeTree, between, { ...poolOptions, archive });
     pool.plan(todo);
 
     let topo = (await maxTopo(db, repoKey)) + 1;
@@ -159,6 +165,8 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     while (inFlight.length > 0) await finishOne();
     await flush();
     await writing;
+    await pool.close(true);
+    pool = undefined;
     opts.progress.done();
 
     await setReleases(db, repoKey, await releases);
@@ -177,6 +185,16 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     for (const l of locks.reverse()) await l.release().catch(() => {});
     await store?.close();
   }
+}
+
+/**
+ * Where unit results are kept between runs: beside the embedded database, or per user for a
+ * server (one folder per server and repository: the run lock then covers it too).
+ */
+function unitArchiveDir(gitDir: string, url: string | undefined): string {
+  if (!url) return join(dirname(embeddedDbDir(gitDir)), 'units');
+  const cache = process.env.ABI_BLAME_CACHE ?? join(homedir(), '.cache', 'abi-blame');
+  return join(cache, 'units', createHash('sha1').update(`${url}\0${gitDir}`).digest('hex').slice(0, 16));
 }
 
 /** The shas that are still commits of the repository (a force-push and gc can drop old tips). */

@@ -9,6 +9,7 @@
 // asks about headers before it, whose own results it can see; both are in its closure, so the
 // rule survives incremental updates.
 
+import { createHash } from 'node:crypto';
 import { buildHeaderMap, type HeaderMap, type LayoutSpec } from '../cpp/profile.js';
 import { FALLBACK_HEADERS } from '../cpp/fallback-headers.js';
 import type { HeaderUnit, IncludeResolver } from '../cpp/preprocess.js';
@@ -20,6 +21,8 @@ import { predefinedMacros, UnitCache } from './unit-cache.js';
 
 export interface TreeState {
   abi: AbiName;
+  /** Raw kernel sources, read through the headers_install view (part of what a unit depends on). */
+  raw: boolean;
   /** Include path -> identity of its text (blob id, or the synthetic text): the units' inputs. */
   contents: Map<string, string>;
   /** Unit results in entry order. */
@@ -38,6 +41,15 @@ export interface TreeUpdate {
   removed: Set<string>;
 }
 
+/**
+ * Unit results kept beyond the recent ones (on disk, across runs: indexer/unit-archive.ts), by
+ * `unitKey`. Sound because a unit is a function of the ABI, the view and its closure's contents.
+ */
+export interface UnitStore {
+  find(key: string): UnitResult | undefined;
+  add(key: string, unit: UnitResult): void;
+}
+
 /** Lays out trees for one ABI and layout profile, sharing tokenized headers across trees. */
 export class TreeLayouter {
   private readonly abi;
@@ -45,10 +57,11 @@ export class TreeLayouter {
   /** Results by closure contents, for trees laid out one after another (a history); else none. */
   private readonly results?: UnitResults;
 
-  constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache(), history = true) {
+  /** `history`: trees come one after another (keep recent unit results); `store`: keep them there too. */
+  constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache(), history = true, store?: UnitStore) {
     this.abi = getAbi(abi);
     this.headerMapKey = `header map\0${this.abi.karch}\0${JSON.stringify(spec)}`;
-    if (history) this.results = new UnitResults();
+    if (history) this.results = new UnitResults(store);
   }
 
   /** The state of `tree`; from `previous` (a related tree's state) when given. `only`: these entries. */
@@ -57,6 +70,8 @@ export class TreeLayouter {
     const map = tree.memo ? tree.memo(this.headerMapKey, make) : make();
     const contents = contentIds(tree, map);
     const entries = only ?? [...map.headers.keys()];
+    // A state read another way (raw sources vs an installed tree) shares no unit with this one.
+    if (previous && previous.raw !== map.rawSource) previous = undefined;
 
     const dirty = new Set<string>();
     if (previous) {
@@ -87,9 +102,10 @@ export class TreeLayouter {
       }
       // The same closure with the same contents gives the same unit: a merge redoes what its
       // branch did, a revert what came before.
-      const seen = old && this.results?.find(entry, old.closure, contents);
+      const k = old && this.results && unitKey(this.abi.name, map.rawSource, entry, old.closure, contents);
+      const seen = k ? this.results!.find(entry, k) : undefined;
       const u = seen ?? layoutUnit(entry, ctx);
-      if (!seen) this.results?.add(u, contents);
+      if (!seen) this.results?.add(u, k && sameClosure(u.closure, old!.closure) ? k : unitKey(this.abi.name, map.rawSource, entry, u.closure, contents));
       units.set(entry, u);
       recomputed.add(entry);
     }
@@ -98,31 +114,50 @@ export class TreeLayouter {
 
     // A one-shot layout never needs the index; an update from this state builds it then.
     const dependents = previous ? updateDependents(previous, units, recomputed, removed) : undefined;
-    return { state: { abi: this.abi.name, contents, units, dependents }, recomputed, removed };
+    return { state: { abi: this.abi.name, raw: map.rawSource, contents, units, dependents }, recomputed, removed };
   }
 }
 
-/** Unit results by entry and the contents of their closure, a few per entry. */
+/** Unit results by key: the last few per entry in memory, the rest in the store if there is one. */
 class UnitResults {
-  private readonly byEntry = new Map<string, { signature: string; unit: UnitResult }[]>();
+  private readonly byEntry = new Map<string, { key: string; unit: UnitResult }[]>();
   private static readonly PER_ENTRY = 4;
 
-  find(entry: string, closure: string[], contents: Map<string, string>): UnitResult | undefined {
-    const signature = closureSignature(closure, contents);
-    return this.byEntry.get(entry)?.find((r) => r.signature === signature)?.unit;
+  constructor(private readonly store?: UnitStore) {}
+
+  find(entry: string, key: string): UnitResult | undefined {
+    const recent = this.byEntry.get(entry)?.find((r) => r.key === key)?.unit;
+    if (recent) return recent;
+    const stored = this.store?.find(key);
+    if (stored) this.remember(stored, key); // fork points near each other share most units
+    return stored;
   }
 
-  add(unit: UnitResult, contents: Map<string, string>): void {
+  add(unit: UnitResult, key: string): void {
+    this.remember(unit, key);
+    this.store?.add(key, unit);
+  }
+
+  private remember(unit: UnitResult, key: string): void {
     let list = this.byEntry.get(unit.entry);
     if (!list) this.byEntry.set(unit.entry, (list = []));
-    list.unshift({ signature: closureSignature(unit.closure, contents), unit });
+    list.unshift({ key, unit });
     if (list.length > UnitResults.PER_ENTRY) list.pop();
   }
 }
 
-/** The closure's paths with the identity of each one's text ('-' where there is none). */
-function closureSignature(closure: string[], contents: Map<string, string>): string {
-  return closure.map((p) => `${p}=${contents.get(p) ?? '-'}`).join('\n');
+/**
+ * What a unit's result is a function of: the ABI, whether the headers_install view applies, its
+ * entry, and its closure's paths with the identity of each one's text ('-' where there is none).
+ */
+export function unitKey(abi: AbiName, raw: boolean, entry: string, closure: string[], contents: Map<string, string>): string {
+  const h = createHash('sha1').update(`${abi}\0${raw ? 'raw' : 'installed'}\0${entry}\0`);
+  for (const p of closure) h.update(`${p}=${contents.get(p) ?? '-'}\n`);
+  return h.digest('hex');
+}
+
+function sameClosure(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
 function contentIds(tree: FileTree, map: HeaderMap): Map<string, string> {
@@ -169,7 +204,7 @@ function updateDependents(
     const before = previous.units.get(e)?.closure ?? [];
     const after = units.get(e)?.closure ?? [];
     // Usually the same paths: then no set changes (copying the big ones was a hot spot).
-    if (before.length === after.length && before.every((p, i) => p === after[i])) continue;
+    if (sameClosure(before, after)) continue;
     for (const p of before) edit(p).delete(e);
     for (const p of after) edit(p).add(e);
   }

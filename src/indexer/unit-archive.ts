@@ -1,0 +1,367 @@
+// Unit results on disk, across runs of the indexer. A nightly run starts where the last one ended
+// and lays out the commits its side branches fork from, which the last run laid out and then let
+// go; without this, each costs a from-scratch or far-from-anything layout (two thirds of a day's
+// run). A unit's result is a function of its key (tree-state.ts unitKey) and of the engine's code,
+// so the archive lives in a folder named by a hash of that code, and anything in it may be lost at
+// any moment: it is a cache, never the record.
+//
+// A unit is stored as two parts, what laying out the next tree needs (closure, macros) and its
+// records, each kept once by content: an edit of a header many units include recomputes them all,
+// mostly to the same results (an archive of 47,720 units held 7,508 distinct first parts and 2,225
+// distinct records parts, a sixth of the bytes).
+//
+// The folder: segments `seg-<run>-<worker>-<n>.bin` (parts back to back), each with an index
+// `.idx` written when the segment is complete (a segment without one, from a killed run, is
+// dropped); `tip-<abi>.json`, the keys of the last state a run laid out for the ABI, where the
+// next run starts. The least recently used segments go when the folder passes its budget, those
+// holding the tips last.
+
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import type { AbiName } from '../layout/model.js';
+import { unitKey, type TreeState, type UnitStore } from '../layout/tree-state.js';
+import type { UnitResult } from '../layout/unit.js';
+
+/** The archive's budget (MiB) unless ABI_BLAME_UNIT_CACHE_MB says otherwise; 0 turns it off. */
+const DEFAULT_BUDGET_MB = 1024;
+const SEGMENT_BYTES = 32 << 20;
+
+export interface ArchiveConfig {
+  /** The folder of this engine's archive (made by prepareUnitArchive). */
+  dir: string;
+  /** Bytes this worker may write in one run before dropping its own oldest segments. */
+  runBudget: number;
+  /** Names this run's segments. */
+  run: string;
+}
+
+type UnitHead = Pick<UnitResult, 'entry' | 'closure' | 'macros' | 'borrowed'>;
+type UnitBody = Pick<UnitResult, 'records' | 'diagnostics'>;
+
+/** A part in a segment file: [segment name, offset, length, content hash]. */
+type PartRef = [string, number, number, string];
+/** An index line: a unit's key and ABI and where its two parts are (in this or an older segment). */
+type IndexEntry = [AbiName, string, PartRef, PartRef];
+interface TipFile { raw: boolean; contents: [string, string][]; units: [string, string][] }
+
+/**
+ * Called once per run, before the workers start: picks the folder for this engine's code under
+ * `root`, drops other engines' folders, incomplete segments and the least recently used ones past
+ * half the budget (the run may write the other half). Undefined when turned off or not writable.
+ */
+export function prepareUnitArchive(root: string, workers: number): ArchiveConfig | undefined {
+  const budget = (process.env.ABI_BLAME_UNIT_CACHE_MB === undefined ? DEFAULT_BUDGET_MB : Number(process.env.ABI_BLAME_UNIT_CACHE_MB)) * 2 ** 20;
+  if (!(budget > 0)) return undefined;
+  try {
+    const engine = engineFingerprint();
+    const dir = join(root, engine);
+    mkdirSync(dir, { recursive: true });
+    for (const other of readdirSync(root)) if (other !== engine) rmSync(join(root, other), { recursive: true, force: true });
+    const names = new Set(readdirSync(dir));
+    const tips = tipSegments(dir, names);
+    const segments: { name: string; bytes: number; used: number }[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.bin')) continue;
+      if (!names.has(idxOf(name))) {
+        rmSync(join(dir, name), { force: true });
+        continue;
+      }
+      const st = statSync(join(dir, name));
+      segments.push({ name, bytes: st.size, used: tips.has(name) ? Infinity : st.mtimeMs });
+    }
+    segments.sort((a, b) => b.used - a.used);
+    let kept = 0;
+    for (const s of segments) {
+      kept += s.bytes;
+      if (kept > budget / 2 && !tips.has(s.name)) for (const f of [s.name, idxOf(s.name)]) rmSync(join(dir, f), { force: true });
+    }
+    return { dir, runBudget: budget / 2 / Math.max(1, workers), run: `${Date.now().toString(36)}-${process.pid}` };
+  } catch {
+    return undefined; // a read-only place: run without it
+  }
+}
+
+const idxOf = (segment: string): string => segment.replace(/\.bin$/, '.idx');
+
+function readIndex(dir: string, idx: string): IndexEntry[] {
+  try {
+    return JSON.parse(readFileSync(join(dir, idx), 'utf8')) as IndexEntry[];
+  } catch {
+    return []; // unreadable: its units are laid out again
+  }
+}
+
+/** The segments holding the saved tips' units or their parts. */
+function tipSegments(dir: string, names: Set<string>): Set<string> {
+  const wanted = new Set<string>();
+  for (const name of names) {
+    if (!/^tip-.*\.json$/.test(name)) continue;
+    try {
+      for (const [, key] of (JSON.parse(readFileSync(join(dir, name), 'utf8')) as TipFile).units) wanted.add(key);
+    } catch {
+      // a tip that does not read is no tip
+    }
+  }
+  const out = new Set<string>();
+  if (wanted.size === 0) return out;
+  for (const name of names) {
+    if (!name.endsWith('.idx')) continue;
+    for (const [, key, head, body] of readIndex(dir, name)) {
+      if (!wanted.has(key)) continue;
+      out.add(name.replace(/\.idx$/, '.bin')).add(head[0]).add(body[0]);
+    }
+  }
+  return out;
+}
+
+interface Segment { name: string; fd?: number; bytes: number; complete: boolean; ownRun: boolean; touched: boolean; entries: IndexEntry[] }
+interface Part { segment: Segment; offset: number; length: number; hash: string }
+interface Location { segment: Segment; head: Part; body: Part }
+
+/** One worker's view of the archive: lookups in every complete segment, writes to its own. */
+export class UnitArchive {
+  private readonly where = new Map<string, Location>();
+  /** Parts by content hash, to write each once. */
+  private readonly parts = new Map<string, Part>();
+  private readonly segments = new Map<string, Segment>();
+  /** This worker's segments of this run, oldest first; the last one is being written. */
+  private readonly written: Segment[] = [];
+  private dropped = 0;
+  private writtenBytes = 0;
+  private broken = false;
+  /** The states the worker still lays out from: their units outlive the segments dropped. */
+  private live: () => Iterable<TreeState> = () => [];
+
+  constructor(private readonly config: ArchiveConfig, private readonly worker: number, abis: readonly AbiName[]) {
+    const mine = new Set<string>(abis);
+    const present = new Set(readdirSync(config.dir));
+    const segment = (name: string): Segment | undefined => {
+      if (!present.has(name)) return undefined;
+      let s = this.segments.get(name);
+      if (!s) this.segments.set(name, (s = { name, bytes: 0, complete: true, ownRun: false, touched: false, entries: [] }));
+      return s;
+    };
+    const part = ([name, offset, length, hash]: PartRef): Part | undefined => {
+      const known = this.parts.get(hash);
+      if (known) return known;
+      const s = segment(name);
+      if (!s) return undefined;
+      const p: Part = { segment: s, offset, length, hash };
+      this.parts.set(hash, p);
+      return p;
+    };
+    for (const name of present) {
+      if (!name.endsWith('.idx') || !present.has(name.replace(/\.idx$/, '.bin'))) continue;
+      const own = segment(name.replace(/\.idx$/, '.bin'))!;
+      for (const [abi, key, h, b] of readIndex(config.dir, name)) {
+        const head = part(h);
+        const body = part(b);
+        if (head && body && mine.has(abi)) this.where.set(key, { segment: own, head, body });
+      }
+    }
+  }
+
+  /** Tells the archive which states to keep whole when it drops old segments. */
+  keepAlive(live: () => Iterable<TreeState>): void {
+    this.live = live;
+  }
+
+  /** The archive as one ABI's layouter sees it. */
+  forAbi(abi: AbiName): UnitStore {
+    return { find: (key) => this.find(key), add: (key, unit) => this.add(key, unit, abi) };
+  }
+
+  find(key: string): UnitResult | undefined {
+    const at = this.where.get(key);
+    if (!at) return undefined;
+    try {
+      this.touch(at.segment);
+      const head = deserialize(this.read(at.head)) as UnitHead;
+      return lazyUnit(head, this.read(at.body));
+    } catch {
+      this.where.delete(key);
+      return undefined;
+    }
+  }
+
+  add(key: string, unit: UnitResult, abi: AbiName): void {
+    if (this.broken || this.where.has(key)) return;
+    try {
+      const head = this.store(serialize({ entry: unit.entry, closure: unit.closure, macros: unit.macros, borrowed: unit.borrowed } satisfies UnitHead));
+      const body = this.store(serialize({ records: unit.records, diagnostics: unit.diagnostics } satisfies UnitBody));
+      const seg = this.current();
+      this.where.set(key, { segment: seg, head, body });
+      seg.entries.push([abi, key, partRef(head), partRef(body)]);
+    } catch {
+      this.broken = true; // disk full, folder gone: go on without writing
+    }
+  }
+
+  /** Keeps `state` as the ABI's starting point for the next run. */
+  saveTip(abi: AbiName, state: TreeState): void {
+    if (this.broken) return;
+    const units: [string, string][] = [];
+    for (const u of state.units.values()) {
+      const key = unitKey(abi, state.raw, u.entry, u.closure, state.contents);
+      this.add(key, u, abi);
+      units.push([u.entry, key]);
+    }
+    this.finishSegment();
+    if (this.broken) return;
+    const path = join(this.config.dir, `tip-${abi}.json`);
+    writeFileSync(`${path}.tmp`, JSON.stringify({ raw: state.raw, contents: [...state.contents], units } satisfies TipFile));
+    renameSync(`${path}.tmp`, path);
+  }
+
+  /** The last state a run laid out for the ABI, if all of it is still here. */
+  loadTip(abi: AbiName): TreeState | undefined {
+    let tip: TipFile;
+    try {
+      tip = JSON.parse(readFileSync(join(this.config.dir, `tip-${abi}.json`), 'utf8')) as TipFile;
+    } catch {
+      return undefined;
+    }
+    const units = new Map<string, UnitResult>();
+    for (const [entry, key] of tip.units) {
+      const u = this.find(key);
+      if (!u) return undefined;
+      units.set(entry, u);
+    }
+    return { abi, raw: tip.raw, contents: new Map(tip.contents), units };
+  }
+
+  close(): void {
+    this.finishSegment();
+    for (const s of this.segments.values()) {
+      if (s.fd !== undefined) closeSync(s.fd);
+      s.fd = undefined;
+    }
+  }
+
+  private read(p: Part): Buffer {
+    this.touch(p.segment);
+    const buf = Buffer.allocUnsafe(p.length);
+    if (readSync(p.segment.fd!, buf, 0, p.length, p.offset) !== p.length) throw new Error('short read');
+    return buf;
+  }
+
+  /** Opens a segment for reading; one read from an earlier run's makes it recently used. */
+  private touch(s: Segment): void {
+    if (s.fd === undefined && !s.ownRun) s.fd = openSync(join(this.config.dir, s.name), 'r');
+    if (!s.ownRun && !s.touched) {
+      s.touched = true;
+      utimesSync(join(this.config.dir, s.name), new Date(), new Date());
+    }
+  }
+
+  /** A part, written unless the same bytes are already here. */
+  private store(bytes: Buffer): Part {
+    const hash = createHash('sha1').update(bytes).digest('base64url');
+    const known = this.parts.get(hash);
+    if (known) return known;
+    const seg = this.current();
+    writeSync(seg.fd!, bytes, 0, bytes.length, seg.bytes);
+    const p: Part = { segment: seg, offset: seg.bytes, length: bytes.length, hash };
+    seg.bytes += bytes.length;
+    this.writtenBytes += bytes.length;
+    this.parts.set(hash, p);
+    return p;
+  }
+
+  /** The segment being written, a new one when there is none or it is full. */
+  private current(): Segment {
+    const last = this.written.at(-1);
+    if (last && !last.complete && last.bytes < SEGMENT_BYTES) return last;
+    this.finishSegment();
+    const name = `seg-${this.config.run}-${this.worker}-${this.written.length + this.dropped}.bin`;
+    const seg: Segment = { name, fd: openSync(join(this.config.dir, name), 'w+'), bytes: 0, complete: false, ownRun: true, touched: true, entries: [] };
+    this.segments.set(name, seg);
+    this.written.push(seg);
+    this.dropOldest();
+    return seg;
+  }
+
+  /**
+   * Past this run's share, this worker's own oldest segments go (a first run over a long history),
+   * all but the units of the live states: with them, the archive holds the latest state whole and
+   * everything laid out since its oldest segment, the commits a later run forks from.
+   */
+  private dropOldest(): void {
+    while (this.writtenBytes > this.config.runBudget && this.written.length > 1) {
+      const old = this.written.shift()!;
+      this.dropped++;
+      const gone = (at: Location): boolean => at.segment === old || at.head.segment === old || at.body.segment === old;
+      const rescued: [string, UnitResult, AbiName][] = [];
+      for (const state of this.live()) {
+        for (const u of state.units.values()) {
+          const key = unitKey(state.abi, state.raw, u.entry, u.closure, state.contents);
+          const at = this.where.get(key);
+          if (at && gone(at)) rescued.push([key, u, state.abi]);
+        }
+      }
+      for (const [key, at] of this.where) if (gone(at)) this.where.delete(key);
+      for (const [hash, p] of this.parts) if (p.segment === old) this.parts.delete(hash);
+      if (old.fd !== undefined) closeSync(old.fd);
+      old.fd = undefined;
+      this.segments.delete(old.name);
+      this.writtenBytes -= old.bytes;
+      for (const f of [old.name, idxOf(old.name)]) rmSync(join(this.config.dir, f), { force: true });
+      for (const [key, u, abi] of rescued) this.add(key, u, abi);
+    }
+  }
+
+  /** Writes the index of the segment being written, which makes it visible to later runs. */
+  private finishSegment(): void {
+    const seg = this.written.at(-1);
+    if (!seg || seg.complete || this.broken) return;
+    seg.complete = true; // later adds go to a new segment
+    if (seg.entries.length === 0 && seg.bytes === 0) return;
+    try {
+      const idx = join(this.config.dir, idxOf(seg.name));
+      writeFileSync(`${idx}.tmp`, JSON.stringify(seg.entries));
+      renameSync(`${idx}.tmp`, idx);
+    } catch {
+      this.broken = true;
+    }
+  }
+}
+
+const partRef = (p: Part): PartRef => [p.segment.name, p.offset, p.length, p.hash];
+
+/**
+ * A unit read back: its records are decoded when first asked for. Most units of a state are only
+ * carried from one commit to the next (their closures consulted, their records never read).
+ */
+function lazyUnit(head: UnitHead, body: Buffer): UnitResult {
+  let decoded: UnitBody | undefined;
+  const open = (): UnitBody => (decoded ??= deserialize(body) as UnitBody);
+  return {
+    ...head,
+    get records() {
+      return open().records;
+    },
+    get diagnostics() {
+      return open().diagnostics;
+    },
+  };
+}
+
+/**
+ * A hash of the engine's code (the preprocessor, the declaration parser, the layout rules) and of
+ * this file (the archive's format): a unit result is only good for the code that made it.
+ */
+export function engineFingerprint(): string {
+  const self = fileURLToPath(import.meta.url);
+  const root = join(dirname(self), '..');
+  const h = createHash('sha1').update(readFileSync(self));
+  for (const stage of ['cpp', 'c', 'layout']) {
+    for (const name of readdirSync(join(root, stage)).sort()) {
+      if (!/\.(js|ts)$/.test(name) || name.endsWith('.d.ts')) continue;
+      h.update(`${stage}/${name}\0`).update(readFileSync(join(root, stage, name))).update('\0');
+    }
+  }
+  return h.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,128 @@
+// Unit results kept on disk between runs (src/indexer/unit-archive.ts): what a later run takes
+// from the archive must be exactly what it would have computed, and the archive must actually be
+// used (a run starting where the last ended, a fork point the last run laid out).
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { MemoryTree } from '../src/git/file-tree.js';
+import { toAbiLayout, TreeLayouter, type UnitStore } from '../src/layout/tree-state.js';
+import { UnitCache } from '../src/layout/unit-cache.js';
+import { prepareUnitArchive, UnitArchive } from '../src/indexer/unit-archive.js';
+import { cloneBundle, dump, indexCli, LAYOUTS, layoutFile } from './support/index-cli.js';
+import { LINUX_SRC, missing, SHARED } from './support/linux.js';
+
+const skipLinux = missing([LINUX_SRC], 'Linux 6.1 source');
+const skipCorpus = missing([join(SHARED, 'corpus')], 'shared/corpus');
+
+function readDirs(root: string, dirs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel))) {
+      const r = `${rel}/${name}`;
+      if (statSync(join(root, r)).isDirectory()) walk(r);
+      else out[r] = readFileSync(join(root, r), 'latin1');
+    }
+  };
+  for (const d of dirs) walk(d);
+  out.Makefile = readFileSync(join(root, 'Makefile'), 'latin1');
+  return out;
+}
+
+/** The archive's store with its hits counted (the archive itself, not a stand-in). */
+function counted(store: UnitStore): UnitStore & { hits: number } {
+  const c = { hits: 0, find: (k: string) => {
+    const u = store.find(k);
+    if (u) c.hits++;
+    return u;
+  }, add: (k: string, u: Parameters<UnitStore['add']>[1]) => store.add(k, u) };
+  return c;
+}
+
+describe.skipIf(skipLinux)('the unit archive across runs', () => {
+  if (skipLinux) it.skip(skipLinux, () => {});
+  const spec = { kind: 'kernel' } as const;
+  const older = skipLinux ? {} : readDirs(LINUX_SRC, ['include/uapi', 'arch/x86/include/uapi']);
+  // A later commit edits a header many units include: laying out the older tree again from the
+  // later one's state recomputes all of those units, unless the archive has them.
+  const newer = { ...older, 'include/uapi/linux/types.h': older['include/uapi/linux/types.h']!.replace('#endif /*  __ASSEMBLY__ */', '#define __ABI_BLAME_NEW 7\n#endif /*  __ASSEMBLY__ */') };
+
+  it('gives a later run the states and units an earlier one laid out, equal to computing them', { timeout: 120_000 }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
+    // First run: the older tree, then the newer one from it; the newer is where the run ends.
+    const first = prepareUnitArchive(root, 1)!;
+    const a1 = new UnitArchive(first, 0, ['x86_64']);
+    const l1 = new TreeLayouter('x86_64', spec, new UnitCache(), true, a1.forAbi('x86_64'));
+    const olderState = l1.compute(new MemoryTree(older)).state;
+    const newerUpdate = l1.compute(new MemoryTree(newer), olderState);
+    expect(newerUpdate.recomputed.size).toBeGreaterThan(100);
+    a1.saveTip('x86_64', newerUpdate.state);
+    a1.close();
+
+    // Second run, a new process's worth of objects: it starts from the tip without laying out
+    // anything, and the fork point (the older tree) comes from the archive.
+    const second = prepareUnitArchive(root, 1)!;
+    expect(second.dir).toBe(first.dir);
+    const a2 = new UnitArchive(second, 0, ['x86_64']);
+    const store = counted(a2.forAbi('x86_64'));
+    const l2 = new TreeLayouter('x86_64', spec, new UnitCache(), true, store);
+    const tip = a2.loadTip('x86_64')!;
+    expect(tip.units.size).toBe(newerUpdate.state.units.size);
+    const start = l2.compute(new MemoryTree(newer), tip);
+    expect(start.recomputed.size).toBe(0);
+    expect(toAbiLayout(start.state)).toEqual(toAbiLayout(newerUpdate.state));
+
+    const fork = l2.compute(new MemoryTree(older), start.state);
+    expect(fork.recomputed.size).toBe(newerUpdate.recomputed.size);
+    expect(store.hits).toBe(fork.recomputed.size);
+    const fromScratch = toAbiLayout(new TreeLayouter('x86_64', spec).compute(new MemoryTree(older)).state);
+    expect(toAbiLayout(fork.state)).toEqual(fromScratch);
+    a2.close();
+  });
+
+  it('keeps nothing a killed run left half written, nor another engine\'s units', () => {
+    const root = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
+    const config = prepareUnitArchive(root, 1)!;
+    writeFileSync(join(config.dir, 'seg-killed-0-0.bin'), 'partial');
+    writeFileSync(join(root, '0123456789abcdef'), 'another engine');
+    prepareUnitArchive(root, 1);
+    expect(existsSync(join(config.dir, 'seg-killed-0-0.bin'))).toBe(false);
+    expect(readdirSync(root)).toEqual([config.dir.split('/').pop()]);
+  });
+
+  it('is off with ABI_BLAME_UNIT_CACHE_MB=0', () => {
+    const before = process.env.ABI_BLAME_UNIT_CACHE_MB;
+    process.env.ABI_BLAME_UNIT_CACHE_MB = '0';
+    try {
+      expect(prepareUnitArchive(mkdtempSync(join(tmpdir(), 'abi-blame-units-')), 1)).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.ABI_BLAME_UNIT_CACHE_MB;
+      else process.env.ABI_BLAME_UNIT_CACHE_MB = before;
+    }
+  });
+});
+
+describe.skipIf(skipCorpus)('an index built over two runs with the archive', () => {
+  if (skipCorpus) it.skip(skipCorpus, () => {});
+  it('equals the same two runs without it (kvmtool)', { timeout: 10 * 60_000 }, async () => {
+    const layout = layoutFile(LAYOUTS['kvmtool-uapi']);
+    const dumps: string[] = [];
+    for (const archive of ['1024', '0']) {
+      const repo = cloneBundle('kvmtool-uapi');
+      const middle = execFileSync('git', ['--git-dir', repo, 'rev-list', '--first-parent', 'HEAD'], { encoding: 'utf8' }).trim().split('\n')[40]!;
+      for (const ref of [[ '--ref', middle ], []]) {
+        const r = indexCli([repo, '--layout', layout, '--json', ...ref], { ABI_BLAME_UNIT_CACHE_MB: archive });
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+      }
+      const tips = existsSync(join(repo, 'abi-blame', 'units')) ? readdirSync(join(repo, 'abi-blame', 'units')) : [];
+      expect(tips.length).toBe(archive === '0' ? 0 : 1);
+      // Each clone has its own path, which the repos row names.
+      dumps.push((await dump({ pgliteDir: join(repo, 'abi-blame', 'pglite') })).replaceAll(repo, 'REPO'));
+    }
+    expect(dumps[0]!.length).toBeGreaterThan(100_000);
+    expect(dumps[0] === dumps[1], 'the same rows with and without the archive').toBe(true);
+  });
+});
