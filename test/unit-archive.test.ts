@@ -92,6 +92,13 @@ describe.skipIf(skipLinux)('the unit archive across runs', () => {
     expect(readdirSync(root)).toEqual([config.dir.split('/').pop()]);
   });
 
+  it('goes to the next place where the first cannot be written', () => {
+    const blocked = join(mkdtempSync(join(tmpdir(), 'abi-blame-units-')), 'a-file');
+    writeFileSync(blocked, 'not a folder');
+    const other = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
+    expect(prepareUnitArchive([blocked, other], 1)!.dir.startsWith(other)).toBe(true);
+  });
+
   it('is off with ABI_BLAME_UNIT_CACHE_MB=0', () => {
     const before = process.env.ABI_BLAME_UNIT_CACHE_MB;
     process.env.ABI_BLAME_UNIT_CACHE_MB = '0';

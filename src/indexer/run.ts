@@ -117,7 +117,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     const wholeTree = async (sha: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(sha, undefined, pathspecs));
     const between = async (from: string, to: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(to, from, pathspecs));
     const poolOptions = { workers: opts.jobs, workerHeapMb: opts.workerHeapMb };
-    const archive = prepareUnitArchive(unitArchiveDir(repo.gitDir, url), LayoutPool.workers(opts.abis, poolOptions));
+    const archive = prepareUnitArchive(unitArchiveDirs(repo.gitDir, url), LayoutPool.workers(opts.abis, poolOptions));
     pool = new LayoutPool(spec, opts.abis, wholeTree, between, { ...poolOptions, archive });
     pool.plan(todo);
 
@@ -188,13 +188,16 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
 }
 
 /**
- * Where unit results are kept between runs: beside the embedded database, or per user for a
- * server (one folder per server and repository: the run lock then covers it too).
+ * Where unit results are kept between runs: in the repository beside the embedded database (one
+ * folder per database: the run lock covers it), or per user when the repository is read-only.
  */
-function unitArchiveDir(gitDir: string, url: string | undefined): string {
-  if (!url) return join(dirname(embeddedDbDir(gitDir)), 'units');
+function unitArchiveDirs(gitDir: string, url: string | undefined): string[] {
+  const id = url ? `units-${createHash('sha1').update(url).digest('hex').slice(0, 16)}` : 'units';
   const cache = process.env.ABI_BLAME_CACHE ?? join(homedir(), '.cache', 'abi-blame');
-  return join(cache, 'units', createHash('sha1').update(`${url}\0${gitDir}`).digest('hex').slice(0, 16));
+  return [
+    join(dirname(embeddedDbDir(gitDir)), id),
+    join(cache, 'units', createHash('sha1').update(`${url ?? ''}\0${gitDir}`).digest('hex').slice(0, 16)),
+  ];
 }
 
 /** The shas that are still commits of the repository (a force-push and gc can drop old tips). */

@@ -18,7 +18,7 @@
 // holding the tips last.
 
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
@@ -50,16 +50,26 @@ interface TipFile { raw: boolean; contents: [string, string][]; units: [string, 
 
 /**
  * Called once per run, before the workers start: picks the folder for this engine's code under
- * `root`, drops other engines' folders, incomplete segments and the least recently used ones past
- * half the budget (the run may write the other half). Undefined when turned off or not writable.
+ * the first writable of `roots`, drops other engines' folders, incomplete segments and the least
+ * recently used ones past half the budget (the run may write the other half). Undefined when
+ * turned off or nowhere writable.
  */
-export function prepareUnitArchive(root: string, workers: number): ArchiveConfig | undefined {
+export function prepareUnitArchive(roots: string | string[], workers: number): ArchiveConfig | undefined {
   const budget = (process.env.ABI_BLAME_UNIT_CACHE_MB === undefined ? DEFAULT_BUDGET_MB : Number(process.env.ABI_BLAME_UNIT_CACHE_MB)) * 2 ** 20;
   if (!(budget > 0)) return undefined;
+  for (const root of typeof roots === 'string' ? [roots] : roots) {
+    const config = prepareIn(root, budget, workers);
+    if (config) return config;
+  }
+  return undefined;
+}
+
+function prepareIn(root: string, budget: number, workers: number): ArchiveConfig | undefined {
   try {
     const engine = engineFingerprint();
     const dir = join(root, engine);
     mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
     for (const other of readdirSync(root)) if (other !== engine) rmSync(join(root, other), { recursive: true, force: true });
     const names = new Set(readdirSync(dir));
     const tips = tipSegments(dir, names);
@@ -81,7 +91,7 @@ export function prepareUnitArchive(root: string, workers: number): ArchiveConfig
     }
     return { dir, runBudget: budget / 2 / Math.max(1, workers), run: `${Date.now().toString(36)}-${process.pid}` };
   } catch {
-    return undefined; // a read-only place: run without it
+    return undefined; // not writable here
   }
 }
 
