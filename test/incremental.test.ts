@@ -1,30 +1,14 @@
 // A tree laid out from its parent's state must equal the same tree laid out from scratch, and
 // the symbols the update says it touched must include every symbol that differs.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryTree } from '../src/git/file-tree.js';
 import { toAbiLayout, touchedSymbols, TreeLayouter, type TreeState } from '../src/layout/tree-state.js';
 import { UnitCache } from '../src/layout/unit-cache.js';
 import type { AbiLayout, AbiName } from '../src/layout/model.js';
-import { LINUX_SRC, missing } from './support/linux.js';
+import { LINUX_SRC, missing, readTree } from './support/linux.js';
 
 const skip = missing([LINUX_SRC], 'Linux 6.1 source');
-
-function readTree(root: string, dirs: string[], files: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(root, rel))) {
-      const r = `${rel}/${name}`;
-      if (statSync(join(root, r)).isDirectory()) walk(r);
-      else out[r] = readFileSync(join(root, r), 'latin1');
-    }
-  };
-  for (const d of dirs) walk(d);
-  for (const f of files) out[f] = readFileSync(join(root, f), 'latin1');
-  return out;
-}
 
 const symbolKeys = (l: AbiLayout): Map<string, string> => new Map([
   ...l.records.map((r) => [`r ${r.header} ${r.name}`, JSON.stringify(r)] as const),

@@ -2,7 +2,7 @@
 // from the archive must be exactly what it would have computed, and the archive must actually be
 // used (a run starting where the last ended, a fork point the last run laid out).
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -12,24 +12,10 @@ import { toAbiLayout, TreeLayouter, type UnitStore } from '../src/layout/tree-st
 import { UnitCache } from '../src/layout/unit-cache.js';
 import { prepareUnitArchive, UnitArchive } from '../src/indexer/unit-archive.js';
 import { cloneBundle, dump, indexCli, LAYOUTS, layoutFile } from './support/index-cli.js';
-import { LINUX_SRC, missing, SHARED } from './support/linux.js';
+import { LINUX_SRC, missing, readTree, SHARED } from './support/linux.js';
 
 const skipLinux = missing([LINUX_SRC], 'Linux 6.1 source');
 const skipCorpus = missing([join(SHARED, 'corpus')], 'shared/corpus');
-
-function readDirs(root: string, dirs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(root, rel))) {
-      const r = `${rel}/${name}`;
-      if (statSync(join(root, r)).isDirectory()) walk(r);
-      else out[r] = readFileSync(join(root, r), 'latin1');
-    }
-  };
-  for (const d of dirs) walk(d);
-  out.Makefile = readFileSync(join(root, 'Makefile'), 'latin1');
-  return out;
-}
 
 /** The archive's store with its hits counted (the archive itself, not a stand-in). */
 function counted(store: UnitStore): UnitStore & { hits: number } {
@@ -44,7 +30,7 @@ function counted(store: UnitStore): UnitStore & { hits: number } {
 describe.skipIf(skipLinux)('the unit archive across runs', () => {
   if (skipLinux) it.skip(skipLinux, () => {});
   const spec = { kind: 'kernel' } as const;
-  const older = skipLinux ? {} : readDirs(LINUX_SRC, ['include/uapi', 'arch/x86/include/uapi']);
+  const older = skipLinux ? {} : readTree(LINUX_SRC, ['include/uapi', 'arch/x86/include/uapi'], ['Makefile']);
   // A later commit edits a header many units include: laying out the older tree again from the
   // later one's state recomputes all of those units, unless the archive has them.
   const newer = { ...older, 'include/uapi/linux/types.h': older['include/uapi/linux/types.h']!.replace('#endif /*  __ASSEMBLY__ */', '#define __ABI_BLAME_NEW 7\n#endif /*  __ASSEMBLY__ */') };

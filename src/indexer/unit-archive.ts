@@ -96,6 +96,7 @@ function prepareIn(root: string, budget: number, workers: number): ArchiveConfig
 }
 
 const idxOf = (segment: string): string => segment.replace(/\.bin$/, '.idx');
+const binOf = (idx: string): string => idx.replace(/\.idx$/, '.bin');
 
 function readIndex(dir: string, idx: string): IndexEntry[] {
   try {
@@ -122,7 +123,7 @@ function tipSegments(dir: string, names: Set<string>): Set<string> {
     if (!name.endsWith('.idx')) continue;
     for (const [, key, head, body] of readIndex(dir, name)) {
       if (!wanted.has(key)) continue;
-      out.add(name.replace(/\.idx$/, '.bin')).add(head[0]).add(body[0]);
+      out.add(binOf(name)).add(head[0]).add(body[0]);
     }
   }
   return out;
@@ -165,8 +166,8 @@ export class UnitArchive {
       return p;
     };
     for (const name of present) {
-      if (!name.endsWith('.idx') || !present.has(name.replace(/\.idx$/, '.bin'))) continue;
-      const own = segment(name.replace(/\.idx$/, '.bin'))!;
+      if (!name.endsWith('.idx') || !present.has(binOf(name))) continue;
+      const own = segment(binOf(name))!;
       for (const [abi, key, h, b] of readIndex(config.dir, name)) {
         const head = part(h);
         const body = part(b);

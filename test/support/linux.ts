@@ -2,7 +2,7 @@
 // Absent, tests that need them skip with the reason, unless ABI_BLAME_REQUIRE_TRUTH is set
 // (scripts/test.sh sets it), where absence is a failure.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -22,6 +22,21 @@ export function missing(paths: string[], what: string): string | undefined {
   const why = `${what} not prepared (${absent[0]} is missing): run scripts/prepare-linux.sh`;
   if (required) throw new Error(why);
   return why;
+}
+
+/** The files under `dirs` of `root`, and the single `files`, as path -> text (for a MemoryTree). */
+export function readTree(root: string, dirs: string[], files: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel))) {
+      const r = `${rel}/${name}`;
+      if (statSync(join(root, r)).isDirectory()) walk(r);
+      else out[r] = readFileSync(join(root, r), 'latin1');
+    }
+  };
+  for (const d of dirs) walk(d);
+  for (const f of files) out[f] = readFileSync(join(root, f), 'latin1');
+  return out;
 }
 
 export function hasClang(): boolean {
