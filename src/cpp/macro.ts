@@ -49,26 +49,42 @@ export function parseDefine(rest: readonly Token[]): Macro | undefined {
  */
 export class MacroTable {
   private readonly own = new Map<string, Macro | null>();
+  /** Told of every lookup and change while set (the preprocessor's include memo, cpp/include-memo.ts). */
+  watcher?: MacroWatcher;
   constructor(private readonly base?: MacroTable) {}
 
   get(name: string): Macro | undefined {
+    const m = this.find(name);
+    this.watcher?.read(name, m);
+    return m;
+  }
+  /** A lookup nobody is told of. */
+  find(name: string): Macro | undefined {
     const m = this.own.get(name);
     if (m !== undefined) return m ?? undefined;
-    return this.base?.get(name);
+    return this.base?.find(name);
   }
   has(name: string): boolean {
     return this.get(name) !== undefined;
   }
   set(name: string, m: Macro): void {
     this.own.set(name, m);
+    this.watcher?.write(name, m);
   }
   delete(name: string): void {
     this.own.set(name, null);
+    this.watcher?.write(name, null);
   }
   /** Macros defined (and still defined) by this unit itself, not the base. */
   *ownMacros(): IterableIterator<Macro> {
     for (const m of this.own.values()) if (m) yield m;
   }
+}
+
+export interface MacroWatcher {
+  read(name: string, m: Macro | undefined): void;
+  /** null: #undef */
+  write(name: string, m: Macro | null): void;
 }
 
 export interface TokenSource {

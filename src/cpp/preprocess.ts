@@ -3,7 +3,8 @@
 
 import { normalizePath } from '../git/file-tree.js';
 import { evaluate, ExprError } from './expr.js';
-import { Expander, parseDefine, Reader, type Macro, type MacroTable, type TokenSource } from './macro.js';
+import { findEffect, IncludeRecording, type IncludeEffect } from './include-memo.js';
+import { Expander, parseDefine, Reader, type Macro, type MacroTable, type MacroWatcher, type TokenSource } from './macro.js';
 import { TK, type Diagnostic, type SourceFile, type Token } from './tokenize.js';
 
 /** A tokenized header, shared by every translation unit that includes it. */
@@ -16,6 +17,8 @@ export interface HeaderUnit {
   guard?: string;
   /** Its #defines, parsed on first use: token index of the name -> macro and end of line. */
   defines?: Map<number, { macro: Macro; end: number }>;
+  /** What including it did, per set of circumstances (cpp/include-memo.ts). */
+  memo?: IncludeEffect[];
 }
 
 /** Where includes come from: the tree, seen through its layout profile. */
@@ -47,8 +50,12 @@ interface FileFrame {
 
 const MAX_INCLUDE_DEPTH = 200;
 
-export class Preprocessor implements TokenSource {
+export class Preprocessor implements TokenSource, MacroWatcher {
   private readonly frames: FileFrame[] = [];
+  /** Included headers being recorded for the include memo, outermost first. */
+  private readonly recordings: IncludeRecording[] = [];
+  /** A macro expansion is reading tokens: an include met now feeds its arguments, not the output. */
+  private expanding = false;
   private readonly out: Token[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly once = new Set<string>();
@@ -72,7 +79,10 @@ export class Preprocessor implements TokenSource {
     if (!unit) throw new Error(`no header ${entry}`);
     this.enter(unit);
     for (let t = this.reader.next(); t; t = this.reader.next()) {
-      if (!this.expander.expand(t, this.reader)) this.out.push(t);
+      this.expanding = true;
+      const expanded = this.expander.expand(t, this.reader);
+      this.expanding = false;
+      if (!expanded) this.out.push(t);
     }
     return { tokens: this.out, macros: this.macros, diagnostics: this.diagnostics, closure: [...this.lookedUp] };
   }
@@ -80,7 +90,22 @@ export class Preprocessor implements TokenSource {
   /** The tree's header for an include path, else the built-in fallback; remembered in the closure. */
   private resolve(path: string, withFallback = true): HeaderUnit | undefined {
     this.lookedUp.add(path);
+    const unit = this.find(path, withFallback);
+    for (const r of this.recordings) r.resolves.push({ path, fallback: withFallback, unit });
+    return unit;
+  }
+
+  private find(path: string, withFallback: boolean): HeaderUnit | undefined {
     return this.resolver.resolve(path) ?? (withFallback ? this.fallback(path) : undefined);
+  }
+
+  // --- MacroWatcher: what the headers being recorded read and define ---------------------------
+
+  read(name: string, m: Macro | undefined): void {
+    for (const r of this.recordings) r.read(name, m);
+  }
+  write(name: string, m: Macro | null): void {
+    for (const r of this.recordings) r.write(name, m);
   }
 
   // --- TokenSource: the file stack, with directives handled as they are met -------------------
@@ -106,6 +131,7 @@ export class Preprocessor implements TokenSource {
   private enter(unit: HeaderUnit): void {
     if (this.frames.length >= MAX_INCLUDE_DEPTH) {
       this.diag(this.here(), `#include nested too deeply at ${unit.file.name}`);
+      for (const r of this.recordings) r.valid = false; // the depth they ran at mattered
       return;
     }
     for (const p of unit.problems) this.diagnostics.push({ header: unit.file.name, line: p.line, message: p.message });
@@ -115,6 +141,13 @@ export class Preprocessor implements TokenSource {
   private leave(): void {
     const f = this.frames.pop()!;
     for (const c of f.conds) this.diagnostics.push({ header: f.unit.file.name, line: c.line, message: 'unterminated #if' });
+    const r = this.recordings[this.recordings.length - 1];
+    if (r?.depth === this.frames.length) {
+      this.recordings.pop();
+      // Ending inside an expansion, the header's last tokens went into a macro's arguments.
+      if (!this.expanding) r.finish(this.out, this.diagnostics);
+      if (this.recordings.length === 0) this.macros.watcher = undefined;
+    }
   }
 
   private here(): Token | undefined {
@@ -312,16 +345,52 @@ export class Preprocessor implements TokenSource {
     }
     unit ??= this.resolve(normalizePath(path));
     if (!unit) return this.diag(hash, `#include <${path}>: no such header in the tree`);
-    if (this.once.has(unit.file.name)) return;
+    const marked = this.once.has(unit.file.name);
+    for (const r of this.recordings) r.readOnce(unit.file.name, marked);
+    if (marked) return;
     if (unit.guard && this.macros.has(unit.guard)) return;
+    if (!this.expanding && this.frames.length < MAX_INCLUDE_DEPTH) {
+      const effect = findEffect(unit, this.circumstances);
+      if (effect) return this.replay(effect);
+      this.recordings.push(new IncludeRecording(unit, this.frames.length, this.out.length, this.diagnostics.length));
+      this.macros.watcher = this;
+    }
     this.enter(unit);
+  }
+
+  private readonly circumstances = {
+    macro: (name: string) => this.macros.find(name),
+    resolve: (path: string, fallback: boolean) => this.find(path, fallback),
+    onceMarked: (file: string) => this.once.has(file),
+  };
+
+  /** Does again what including a header did, as recorded (outer recordings see it all happen). */
+  private replay(e: IncludeEffect): void {
+    for (const r of this.recordings) {
+      for (const [name, m] of e.reads) r.read(name, m);
+      for (const [file, marked] of e.onceReads) r.readOnce(file, marked);
+      for (const x of e.resolves) r.resolves.push(x);
+    }
+    for (const x of e.resolves) this.lookedUp.add(x.path);
+    for (const [name, m] of e.writes) {
+      if (m) this.macros.set(name, m);
+      else this.macros.delete(name);
+    }
+    for (const file of e.onceAdds) this.markOnce(file);
+    for (const t of e.tokens) this.out.push(t);
+    for (const d of e.diagnostics) this.diagnostics.push(d);
+  }
+
+  private markOnce(file: string): void {
+    this.once.add(file);
+    for (const r of this.recordings) r.onceAdds.push(file);
   }
 
   private pragma(f: FileFrame, hash: Token): void {
     const rest = this.lineRest(f);
     const what = rest[0]?.text;
     if (what === 'once') {
-      this.once.add(f.unit.file.name);
+      this.markOnce(f.unit.file.name);
       return;
     }
     if (what === 'pack') {

@@ -36,6 +36,7 @@ export class UnitCache {
       if (this.tokens <= this.maxTokens || old === u) break;
       this.units.delete(key);
       this.tokens -= old.tokens.length;
+      old.memo = undefined; // what it pins (other headers' old versions) goes with it
     }
     return u;
   }
