@@ -57,22 +57,27 @@ export async function blame(db: Kysely<Database>, repo: string, abis: AbiName[],
     throw new SymbolInputError(`unknown symbol ${q.text}${where}${candidates.length ? `; did you mean ${candidates.join(', ')}?` : ''}`);
   }
   const all = await blameEvents(db, repo, chosen.kind, chosen.header, q.name, '');
-  // The record's layout after each of its commits: to see it before them too, and which had a member.
-  const layouts = chosen.kind === 'record' ? await layoutsAt(db, repo, chosen.header, q.name, [...new Set(all.map((e) => e.commit.sha))]) : new Map<string, Map<AbiName, RecordLayout>>();
-  const shown = q.member ? forMember(all, q.member, layouts) : all;
+  const byCommit = groupBy(all, (e) => e.commit.sha);
+  // A member path shows only some of the record's commits: those are the layouts to read (the
+  // record's layout after each commit, to see it before the commit too and which had the member).
+  const candidates = q.member ? aboutMember(all, q.member) : all;
+  const layouts = chosen.kind === 'record' ? await layoutsAt(db, repo, chosen.header, q.name, [...groupBy(candidates, (e) => e.commit.sha).keys()]) : new Map<string, Map<AbiName, RecordLayout>>();
+  // The record's introduction concerns the member only where the member was there from the start.
+  const shown = candidates.filter((e) => !q.member || e.member !== '' || e.change !== 'introduced'
+    || e.abis.some((abi) => layouts.get(e.commit.sha)?.get(abi)?.fields.some((f) => f.path === q.member)));
   if (q.member && shown.length === 0) {
     const members = [...new Set(all.flatMap((e) => e.member.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))))];
     const candidates = suggest(q.member, members);
     throw new SymbolInputError(`${q.name} has no member ${q.member} in the index${candidates.length ? `; did you mean ${candidates.map((m) => `${q.name}.${m}`).join(', ')}?` : ''}`);
   }
-  const commits = [...new Map(shown.map((e) => [e.commit.sha, e.commit])).values()];
+  const shownByCommit = groupBy(shown, (e) => e.commit.sha);
   // Only size, alignment and ioctl changes need the rest of their commit to be judged.
   const needsContext = new Set(shown.filter((e) => ['record-size', 'record-align', 'ioctl'].includes(e.change)).map((e) => e.commit.sha));
   const context = await stepContext(db, repo, [...needsContext]);
 
-  const events: BlameEntry[] = commits.map((commit) => {
-    const own = all.filter((e) => e.commit.sha === commit.sha);
-    const judgedHere = shown.filter((e) => e.commit.sha === commit.sha);
+  const events: BlameEntry[] = [...shownByCommit.values()].map((judgedHere) => {
+    const commit = judgedHere[0]!.commit;
+    const own = byCommit.get(commit.sha)!;
     const changes: BlameChange[] = [];
     const memberOffset: Partial<Record<AbiName, number>> = {};
     for (const abi of abis) {
@@ -100,19 +105,32 @@ export async function blame(db: Kysely<Database>, repo: string, abis: AbiName[],
 }
 
 /**
- * The events that concern a member path: its own and its sub-members', the record's introduction
- * where the member was there from the start, the record's deletion, and the record's size and
- * alignment changes in commits that also changed the member.
+ * The events that may concern a member path: its own and its sub-members', the record's
+ * introduction (kept where the member was there from the start, which takes the layout), the
+ * record's deletion, and the record's size and alignment changes in commits that also changed the
+ * member.
  */
-function forMember(all: BlameEvent[], member: string, layouts: Map<string, Map<AbiName, RecordLayout>>): BlameEvent[] {
-  const covers = (m: string): boolean => m === member || m.startsWith(`${member}.`);
-  const touched = new Set(all.filter((e) => covers(e.member)).map((e) => e.commit.sha));
+function aboutMember(all: BlameEvent[], member: string): BlameEvent[] {
+  const touched = new Set(all.filter((e) => covers(member, e.member)).map((e) => e.commit.sha));
   return all.filter((e) => {
-    if (e.member !== '') return covers(e.member);
-    if (e.change === 'introduced') return e.abis.some((abi) => layouts.get(e.commit.sha)?.get(abi)?.fields.some((f) => f.path === member));
-    if (e.change === 'deleted') return true;
-    return touched.has(e.commit.sha);
+    if (e.member !== '') return covers(member, e.member);
+    return e.change === 'introduced' || e.change === 'deleted' || touched.has(e.commit.sha);
   });
+}
+
+/** A member path covers itself and its sub-members. */
+const covers = (path: string, member: string): boolean => member === path || member.startsWith(`${path}.`);
+
+/** Rows grouped by a key, groups in the order of their first row (events come oldest first). */
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
 }
 
 const plain = (e: EventRow): SymbolChange => ({
