@@ -7,6 +7,7 @@
 import { evaluate, ExprError, type TypeHooks } from '../cpp/expr.js';
 import { Expander, type MacroTable } from '../cpp/macro.js';
 import { TK, type Token } from '../cpp/tokenize.js';
+import { ValuationRecorder, watchedHooks, type MacroMemo } from './macro-memo.js';
 import type { IoctlDir, IoctlFields } from './model.js';
 
 export type MacroEvaluation =
@@ -21,9 +22,21 @@ export class MacroEvaluator {
 
   private usedIoc = false;
   private readonly expander: Expander;
+  private readonly hooks: TypeHooks;
+  /** The valuation being recorded for the memo. */
+  private recording?: ValuationRecorder;
+  private scope?: string;
 
-  constructor(private readonly macros: MacroTable, private readonly hooks: TypeHooks) {
+  /**
+   * `memo`: values kept from other units of the same ABI (macro-memo.ts), with `scope` giving
+   * this unit's fingerprint when a kept value needs it.
+   */
+  constructor(
+    private readonly macros: MacroTable, hooks: TypeHooks,
+    private readonly memo?: { values: MacroMemo; scope: () => string },
+  ) {
     this.expander = new Expander(macros, (m) => { if (m.name === '_IOC') this.usedIoc = true; });
+    this.hooks = memo ? watchedHooks(hooks, () => this.recording) : hooks;
   }
 
   evaluate(name: string): MacroEvaluation {
@@ -38,12 +51,39 @@ export class MacroEvaluator {
     const m = this.macros.get(name);
     if (!m || m.params || m.body.length === 0) return { retryable: false };
     // Most macros are one number: nothing to expand.
-    let toks: Token[];
-    if (m.body.length === 1 && m.body[0]!.kind === TK.Number) toks = m.body;
-    else {
-      const start: Token = { kind: TK.Ident, text: name, file: m.body[0]!.file, line: m.line, space: false, bol: false };
-      toks = this.expander.expandAll([start]);
+    if (m.body.length === 1 && m.body[0]!.kind === TK.Number) return this.valueOfTokens(m.body);
+    if (!this.memo) return this.expandAndValue(name, m.body[0]!.file, m.line);
+
+    const kept = this.memo.values.find(name, this.macros, () => (this.scope ??= this.memo!.scope()));
+    if (kept) {
+      if (kept.usedIoc) this.usedIoc = true;
+      return kept.result;
     }
+    const usedIocBefore = this.usedIoc;
+    this.usedIoc = false;
+    const recorder = (this.recording = new ValuationRecorder());
+    this.macros.watcher = recorder;
+    let result: MacroEvaluation;
+    try {
+      result = this.expandAndValue(name, m.body[0]!.file, m.line);
+    } finally {
+      this.macros.watcher = undefined;
+      this.recording = undefined;
+    }
+    const usedIoc = this.usedIoc;
+    this.usedIoc ||= usedIocBefore;
+    this.memo.values.keep(name, {
+      lookups: recorder.lookups(), scope: recorder.consultedScope ? (this.scope ??= this.memo.scope()) : undefined, result, usedIoc,
+    });
+    return result;
+  }
+
+  private expandAndValue(name: string, file: Token['file'], line: number): MacroEvaluation {
+    const start: Token = { kind: TK.Ident, text: name, file, line, space: false, bol: false };
+    return this.valueOfTokens(this.expander.expandAll([start]));
+  }
+
+  private valueOfTokens(toks: readonly Token[]): MacroEvaluation {
     if (toks.length === 0 || toks.some((t) => t.kind === TK.String || t.kind === TK.Other)) return { retryable: false };
     try {
       return { value: evaluate(toks, this.hooks).v };

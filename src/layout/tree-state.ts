@@ -15,6 +15,7 @@ import { FALLBACK_HEADERS } from '../cpp/fallback-headers.js';
 import type { HeaderUnit, IncludeResolver } from '../cpp/preprocess.js';
 import type { FileTree } from '../git/file-tree.js';
 import { getAbi } from './abi.js';
+import { MacroMemo } from './macro-memo.js';
 import { symbolKey, type AbiLayout, type AbiName, type Diagnostic, type MacroValue, type RecordLayout } from './model.js';
 import { layoutUnit, type UnitResult } from './unit.js';
 import { predefinedMacros, UnitCache } from './unit-cache.js';
@@ -56,12 +57,17 @@ export class TreeLayouter {
   private readonly headerMapKey: string;
   /** Results by closure contents, for trees laid out one after another (a history); else none. */
   private readonly results?: UnitResults;
+  /** Macro values across the units of a history (most of a changed unit's macros value as before). */
+  readonly macroMemo?: MacroMemo;
 
   /** `history`: trees come one after another (keep recent unit results); `store`: keep them there too. */
   constructor(abi: AbiName, private readonly spec: LayoutSpec, private readonly cache = new UnitCache(), history = true, store?: UnitStore) {
     this.abi = getAbi(abi);
     this.headerMapKey = `header map\0${this.abi.karch}\0${JSON.stringify(spec)}`;
-    if (history) this.results = new UnitResults(store);
+    if (history) {
+      this.results = new UnitResults(store);
+      this.macroMemo = new MacroMemo();
+    }
   }
 
   /** The state of `tree`; from `previous` (a related tree's state) when given. `only`: these entries. */
@@ -92,6 +98,7 @@ export class TreeLayouter {
       },
       predefined: predefinedMacros(this.abi, map.rawSource, this.cache),
       isRetry: (header: string, name: string) => units.get(header)?.macros.get(name) === 'retry',
+      macroMemo: this.macroMemo,
     };
     const recomputed = new Set<string>();
     for (const entry of entries) {

@@ -7,6 +7,7 @@ import { MacroTable } from '../cpp/macro.js';
 import { constantHooks, parseDeclarations, type Sizes } from '../c/parse.js';
 import type { Abi } from './abi.js';
 import { recordLayout } from './flatten.js';
+import { scopeFingerprint, type MacroMemo } from './macro-memo.js';
 import { MacroEvaluator } from './macro-values.js';
 import type { Diagnostic, MacroValue, RecordLayout } from './model.js';
 import { LayoutError, Measurer } from './record-layout.js';
@@ -32,6 +33,8 @@ export interface UnitContext {
   predefined: MacroTable;
   /** Whether a macro of another header came out 'retry' in that header's own unit, run before. */
   isRetry: (header: string, name: string) => boolean;
+  /** Macro values kept from earlier units of this ABI (a history's trees). */
+  macroMemo?: MacroMemo;
 }
 
 export function layoutUnit(entry: string, ctx: UnitContext): UnitResult {
@@ -56,7 +59,8 @@ export function layoutUnit(entry: string, ctx: UnitContext): UnitResult {
 
   const macros = new Map<string, OwnMacro>();
   const borrowed: MacroValue[] = [];
-  const evaluator = new MacroEvaluator(macroTable, constantHooks(sizes, scope));
+  const memo = ctx.macroMemo && { values: ctx.macroMemo, scope: () => scopeFingerprint(pp.tokens) };
+  const evaluator = new MacroEvaluator(macroTable, constantHooks(sizes, scope), memo);
   for (const m of macroTable.ownMacros()) {
     if (m.params || m.body.length === 0) continue;
     const own = m.header === entry;
