@@ -8,7 +8,7 @@
 
 import type { LayoutSpec } from '../cpp/profile.js';
 import { diffMacro, diffRecord, type SymbolChange } from '../diff/changes.js';
-import type { AbiName, MacroValue, RecordLayout } from '../layout/model.js';
+import { sameMacro, sameRecord, type AbiName, type RecordLayout } from '../layout/model.js';
 import { macroAt, recordAt, touchedSymbols, TreeLayouter, type TreeState } from '../layout/tree-state.js';
 import { UnitCache } from '../layout/unit-cache.js';
 import { layoutHash } from '../store/layout-hash.js';
@@ -123,25 +123,4 @@ export class CommitLayouter {
 
 function addEvents(out: EventRow[], abi: AbiName, changes: SymbolChange[]): void {
   for (const c of changes) out.push({ abis: [abi], ...c });
-}
-
-/** Equal as the store would keep them (what canonicalLayoutJson writes), compared without building strings. */
-function sameRecord(a: RecordLayout | undefined, b: RecordLayout | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  if (a.kind !== b.kind || a.name !== b.name || a.header !== b.header || a.size !== b.size || a.align !== b.align
-    || a.typedef !== b.typedef || a.fields.length !== b.fields.length) return false;
-  for (let i = 0; i < a.fields.length; i++) {
-    const f = a.fields[i]!;
-    const g = b.fields[i]!;
-    if (f.path !== g.path || f.offset !== g.offset || f.size !== g.size || f.type !== g.type || f.bitOffset !== g.bitOffset || f.bitWidth !== g.bitWidth) return false;
-  }
-  return true;
-}
-
-function sameMacro(a: MacroValue | undefined, b: MacroValue | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  const [x, y] = [a.ioctl, b.ioctl];
-  return a.value === b.value && (x === y || (!!x && !!y && x.dir === y.dir && x.type === y.type && x.nr === y.nr && x.size === y.size));
 }

@@ -51,7 +51,27 @@ export interface MacroValue {
   ioctl?: IoctlFields;
 }
 
+/** Equal as the store keeps them (what canonicalLayoutJson writes), compared without building strings. */
+export function sameRecord(a: RecordLayout | undefined, b: RecordLayout | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if (a.kind !== b.kind || a.name !== b.name || a.header !== b.header || a.size !== b.size || a.align !== b.align
+    || a.typedef !== b.typedef || a.fields.length !== b.fields.length) return false;
+  for (let i = 0; i < a.fields.length; i++) {
+    const f = a.fields[i]!;
+    const g = b.fields[i]!;
+    if (f.path !== g.path || f.offset !== g.offset || f.size !== g.size || f.type !== g.type || f.bitOffset !== g.bitOffset || f.bitWidth !== g.bitWidth) return false;
+  }
+  return true;
+}
 
+export function sameMacro(a: MacroValue | undefined, b: MacroValue | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const [x, y] = [a.ioctl, b.ioctl];
+  return a.name === b.name && a.header === b.header && a.value === b.value
+    && (x === y || (!!x && !!y && x.dir === y.dir && x.type === y.type && x.nr === y.nr && x.size === y.size));
+}
 
 export interface AbiLayout {
   abi: AbiName;

@@ -16,7 +16,7 @@ import type { HeaderUnit, IncludeResolver } from '../cpp/preprocess.js';
 import type { FileTree } from '../git/file-tree.js';
 import { getAbi } from './abi.js';
 import { MacroMemo } from './macro-memo.js';
-import { symbolKey, type AbiLayout, type AbiName, type Diagnostic, type MacroValue, type RecordLayout } from './model.js';
+import { sameMacro, sameRecord, symbolKey, type AbiLayout, type AbiName, type Diagnostic, type MacroValue, type RecordLayout } from './model.js';
 import { layoutUnit, type UnitResult } from './unit.js';
 import { predefinedMacros, UnitCache } from './unit-cache.js';
 
@@ -112,7 +112,8 @@ export class TreeLayouter {
       const k = old && this.results && unitKey(this.abi.name, map.rawSource, entry, old.closure, contents);
       const seen = k ? this.results!.find(entry, k) : undefined;
       const u = seen ?? layoutUnit(entry, ctx);
-      if (!seen) this.results?.add(u, k && sameClosure(u.closure, old!.closure) ? k : unitKey(this.abi.name, map.rawSource, entry, u.closure, contents));
+      if (!seen && old) shareUnchanged(u, old);
+      if (!seen) this.results?.add(u, k && u.closure === old!.closure ? k : unitKey(this.abi.name, map.rawSource, entry, u.closure, contents));
       units.set(entry, u);
       recomputed.add(entry);
     }
@@ -163,8 +164,32 @@ export function unitKey(abi: AbiName, raw: boolean, entry: string, closure: stri
   return h.digest('hex');
 }
 
+/**
+ * Where a recomputed unit found what its previous result had (most of it: an edit changes a
+ * record or two of a header), it takes the previous objects: a history's states then share them
+ * in memory, and comparing them later is a pointer check.
+ */
+function shareUnchanged(u: UnitResult, old: UnitResult): void {
+  if (sameClosure(u.closure, old.closure)) u.closure = old.closure;
+  const oldRecords = new Map(old.records.map((r) => [r.name, r]));
+  let records = u.records.length === old.records.length;
+  for (let i = 0; i < u.records.length; i++) {
+    const before = oldRecords.get(u.records[i]!.name);
+    if (before && sameRecord(before, u.records[i])) u.records[i] = before;
+    records &&= u.records[i] === old.records[i];
+  }
+  if (records) u.records = old.records;
+  let macros = u.macros.size === old.macros.size;
+  for (const [name, m] of u.macros) {
+    const before = old.macros.get(name);
+    if (typeof m === 'object' && typeof before === 'object' && sameMacro(before, m)) u.macros.set(name, before);
+    macros &&= before === u.macros.get(name);
+  }
+  if (macros) u.macros = old.macros;
+}
+
 function sameClosure(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((p, i) => p === b[i]);
+  return a === b || a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
 function contentIds(tree: FileTree, map: HeaderMap): Map<string, string> {
