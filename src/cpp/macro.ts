@@ -12,6 +12,8 @@ export interface Macro {
   /** Where it was defined: include path and line. */
   header: string;
   line: number;
+  /** Its text for the macro value memo (layout/macro-memo.ts), made when first asked for. */
+  signature?: string;
 }
 
 /** A `#define` line (the tokens after `define`) as a macro; undefined without a name. */

@@ -37,7 +37,7 @@ export interface IndexOptions {
   /** Wait for a run holding the lock instead of failing. */
   wait: boolean;
   jobs?: number;
-  /** MiB per layout worker's heap (see LayoutPool). */
+  /** MiB per layout worker's heap (see LayoutPool); 0 or undefined: no cap. */
   workerHeapMb?: number;
   progress: Progress;
 }
@@ -159,7 +159,11 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     for (const c of todo) {
       const paths = c.parents[0] ? await changed.changes(c.sha) : await repo.changedPaths(c.sha, undefined, pathspecs);
       const changes = await withTexts(reader, paths);
-      inFlight.push({ c, result: pool.submit({ sha: c.sha, parents: c.parents, changes }) });
+      const result = pool.submit({ sha: c.sha, parents: c.parents, changes });
+      // A failed worker rejects every commit in flight: the first is thrown where it is awaited,
+      // the rest must not end the process as unhandled (with a stack trace).
+      result.catch(() => {});
+      inFlight.push({ c, result });
       if (inFlight.length >= IN_FLIGHT) await finishOne();
     }
     while (inFlight.length > 0) await finishOne();

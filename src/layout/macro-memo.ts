@@ -43,9 +43,10 @@ export class MacroMemo {
   /** The kept value of `name` that holds in this unit (`table`, and its fingerprint if asked). */
   find(name: string, table: MacroTable, scope: () => string): Kept | undefined {
     next: for (const k of this.byName.get(name) ?? []) {
+      // The fingerprint first: one comparison, made once per unit.
+      if (k.scope !== undefined && k.scope !== scope()) continue;
       const l = k.lookups;
       for (let i = 0; i < l.length; i += 2) if (signature(table.find(l[i]!)) !== l[i + 1]) continue next;
-      if (k.scope !== undefined && k.scope !== scope()) continue;
       this.hits++;
       return k;
     }
@@ -118,16 +119,13 @@ export function scopeFingerprint(tokens: readonly Token[]): string {
   return h.digest('hex');
 }
 
-const signatures = new WeakMap<Macro, string>();
-
-/** A definition's text, as far as expansion can tell ('' for no definition). */
+/** A definition's text, as far as expansion can tell ('' for no definition); kept on the macro. */
 function signature(m: Macro | undefined): string {
   if (!m) return '';
-  let s = signatures.get(m);
-  if (s === undefined) {
-    s = m.params ? `(${m.params.join(',')}${m.variadic ? ',...' : ''})` : '=';
+  if (m.signature === undefined) {
+    let s = m.params ? `(${m.params.join(',')}${m.variadic ? ',...' : ''})` : '=';
     for (const t of m.body) s += `${t.space ? ' ' : ''}${t.kind}:${t.text}\x00`;
-    signatures.set(m, s);
+    m.signature = s;
   }
-  return s;
+  return m.signature;
 }
