@@ -50,15 +50,22 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
     wait: opts.wait === true, jobs, workerHeapMb: heapMb, progress: opts.quiet || opts.json ? silent : progressFor(process.stderr, 'indexing'),
   });
   try {
-    let s: IndexSummary;
+    let s: IndexSummary & { workerHeapCapLifted?: number };
+    const started = performance.now();
     try {
       s = await run(workerHeapMb ?? DEFAULT_WORKER_HEAP_MB, opts.full === true);
     } catch (e) {
       // The default cap keeps a long history's memory flat; a tree too big for it is no error.
       // What was stored stays, and the run goes on from there.
       if (!(e instanceof WorkerMemoryError) || workerHeapMb !== undefined) throw e;
-      process.stderr.write(`abi-blame: a layout worker needed more than the default ${DEFAULT_WORKER_HEAP_MB} MiB; going on without a cap (--worker-heap sets one)\n`);
-      s = await run(0, false);
+      if (!opts.quiet && !opts.json) {
+        process.stderr.write(`abi-blame: a layout worker needed more than the default ${DEFAULT_WORKER_HEAP_MB} MiB; going on without a cap (--worker-heap sets one)\n`);
+      }
+      const second = await run(0, false);
+      s = {
+        ...second, commits: second.commits + (e.stored?.commits ?? 0), events: second.events + (e.stored?.events ?? 0),
+        seconds: (performance.now() - started) / 1000, workerHeapCapLifted: DEFAULT_WORKER_HEAP_MB,
+      };
     }
     if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else if (s.upToDate) process.stdout.write(`${s.repo}: up to date (${s.database}, ${s.seconds.toFixed(2)} s)\n`);

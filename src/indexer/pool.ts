@@ -168,7 +168,10 @@ function workerLane(init: WorkerInit, heapMb: number | undefined): Lane {
   };
 }
 
-export class WorkerMemoryError extends Error {}
+export class WorkerMemoryError extends Error {
+  /** What the run had stored before it failed (set by runIndex). */
+  stored?: { commits: number; events: number };
+}
 
 /** The same in this thread: under a TypeScript runner (tests), or when one core is all there is. */
 function inlineLane(init: WorkerInit): Lane {

@@ -19,7 +19,7 @@ import {
 } from '../store/queries.js';
 import { withTexts, type FileChange } from './commit-tree.js';
 import { detectRepoLayout, headerPathspecs, IndexInputError } from './repo-layout.js';
-import { LayoutPool } from './pool.js';
+import { LayoutPool, WorkerMemoryError } from './pool.js';
 import { prepareUnitArchive } from './unit-archive.js';
 import type { CommitLayouts } from './commit-layouts.js';
 import type { Progress } from './progress.js';
@@ -127,6 +127,8 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     // Batches are written one after another while the workers go on with the next commits (a
     // write awaited inline left them idle for its whole duration); at most two wait their turn.
     let writing: Promise<void> = Promise.resolve();
+    /** What is in the database: a run that fails hands it on (WorkerMemoryError.stored). */
+    const stored = { commits: 0, events: 0 };
     let waitingBatches = 0;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
@@ -134,7 +136,10 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       batch = [];
       batchStarted = performance.now();
       waitingBatches++;
-      writing = writing.then(() => writeCommitBatch(db, repoKey, rows)).finally(() => void waitingBatches--);
+      writing = writing.then(() => writeCommitBatch(db, repoKey, rows)).then(() => {
+        stored.commits += rows.length;
+        for (const r of rows) stored.events += r.events.length;
+      }).finally(() => void waitingBatches--);
       writing.catch(() => {}); // a failed write is thrown where `writing` is awaited, not as unhandled
       if (waitingBatches > 2) await writing;
     };
@@ -156,19 +161,27 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       opts.progress.tick(c.subject);
       if (batch.length >= BATCH_COMMITS || performance.now() - batchStarted > BATCH_MS) await flush();
     };
-    for (const c of todo) {
-      const paths = c.parents[0] ? await changed.changes(c.sha) : await repo.changedPaths(c.sha, undefined, pathspecs);
-      const changes = await withTexts(reader, paths);
-      const result = pool.submit({ sha: c.sha, parents: c.parents, changes });
-      // A failed worker rejects every commit in flight: the first is thrown where it is awaited,
-      // the rest must not end the process as unhandled (with a stack trace).
-      result.catch(() => {});
-      inFlight.push({ c, result });
-      if (inFlight.length >= IN_FLIGHT) await finishOne();
+    try {
+      for (const c of todo) {
+        const paths = c.parents[0] ? await changed.changes(c.sha) : await repo.changedPaths(c.sha, undefined, pathspecs);
+        const changes = await withTexts(reader, paths);
+        const result = pool.submit({ sha: c.sha, parents: c.parents, changes });
+        // A failed worker rejects every commit in flight: the first is thrown where it is awaited,
+        // the rest must not end the process as unhandled (with a stack trace).
+        result.catch(() => {});
+        inFlight.push({ c, result });
+        if (inFlight.length >= IN_FLIGHT) await finishOne();
+      }
+      while (inFlight.length > 0) await finishOne();
+      await flush();
+      await writing;
+    } catch (e) {
+      if (e instanceof WorkerMemoryError) {
+        await writing.catch(() => {});
+        e.stored = stored;
+      }
+      throw e;
     }
-    while (inFlight.length > 0) await finishOne();
-    await flush();
-    await writing;
     await pool.close(true);
     pool = undefined;
     opts.progress.done();
