@@ -59,6 +59,8 @@ export class MacroEvaluator {
       if (kept.usedIoc) this.usedIoc = true;
       return kept.result;
     }
+    // Whether this valuation went through _IOC is kept with it; the flag of a valuation already
+    // under way (the _IOC_* fields iocLayout values after the ioctl itself) is left as it was.
     const usedIocBefore = this.usedIoc;
     this.usedIoc = false;
     const recorder = (this.recording = new ValuationRecorder());
