@@ -122,12 +122,13 @@ describe('macro value memo across a history of edits', () => {
       state = layouter.compute(new MemoryTree(files), state).state;
       const ours = macrosOf(state);
       const names = [...ours.keys()].filter((n) => !n.startsWith('_'));
-      const clang = await clangValues(abi, [writeTree(files)], 't/main.h', names);
+      const dirs = [writeTree(files)];
+      const clang = await clangValues(abi, dirs, 't/main.h', names);
       expect(names.map((n) => BigInt.asUintN(64, BigInt(ours.get(n)!.value))), what).toEqual(clang);
       // The ioctl fields as the tree's own _IOC_* macros take them apart.
       const ioctls = names.filter((n) => ours.get(n)!.ioctl);
       expect(ioctls, what).toEqual(['IOC_S', 'IOC_OTHER']);
-      const sizes = await clangValues(abi, [writeTree(files)], 't/main.h',
+      const sizes = await clangValues(abi, dirs, 't/main.h',
         ioctls.map((n) => `(${n} >> _IOC_SIZESHIFT) & ((1U << _IOC_SIZEBITS) - 1)`));
       expect(ioctls.map((n) => BigInt(ours.get(n)!.ioctl!.size)), what).toEqual(sizes);
     }
