@@ -2,7 +2,9 @@
 // the symbols the update says it touched must include every symbol that differs.
 
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { MemoryTree } from '../src/git/file-tree.js';
+import { CommitTree, type FileChange } from '../src/indexer/commit-tree.js';
 import { toAbiLayout, touchedSymbols, TreeLayouter, type TreeState } from '../src/layout/tree-state.js';
 import { UnitCache } from '../src/layout/unit-cache.js';
 import type { AbiLayout, AbiName } from '../src/layout/model.js';
@@ -56,5 +58,30 @@ describe.skipIf(skip)('incremental layout of a changed tree', () => {
       else expect(differing.length, what).toBeGreaterThan(0);
       for (const k of differing) expect(touchedKeys.has(k), `${what}: ${k}`).toBe(true);
     }
+  });
+
+  // The indexer's trees: a commit's tree is its parent's with the changes applied, and the
+  // layouter is told which paths those are (edits of headers then cost what they change).
+  it.each(['x86_64', 'i386'] as AbiName[])('%s, from the changed paths of a commit tree', (abi) => {
+    const file = (path: string, text: string): FileChange => ({ path, file: { text, id: createHash('sha1').update(text).digest('hex') } });
+    const diff = (a: Record<string, string>, b: Record<string, string>): FileChange[] => [
+      ...Object.entries(b).filter(([p, t]) => a[p] !== t).map(([p, t]) => file(p, t)),
+      ...Object.keys(a).filter((p) => !(p in b)).map((p) => ({ path: p, file: null })),
+    ];
+    const layouter = new TreeLayouter(abi, { kind: 'kernel' }, new UnitCache());
+    const baseTree = CommitTree.empty().apply(diff({}, base));
+    const before = layouter.compute(baseTree).state;
+    let fastPaths = 0;
+    for (const [what, files] of changes) {
+      const changed = diff(base, files);
+      const tree = baseTree.apply(changed);
+      const update = layouter.compute(tree, before, { changed: CommitTree.changedPaths(tree, changed) });
+      // Header edits keep the header map: the update starts from the parent's contents and units.
+      if (update.state.map === before.map) fastPaths++;
+      const fromScratch = toAbiLayout(new TreeLayouter(abi, { kind: 'kernel' }).compute(new MemoryTree(files)).state);
+      expect(toAbiLayout(update.state), what).toEqual(fromScratch);
+      expect([...update.state.units.keys()], what).toEqual([...new TreeLayouter(abi, { kind: 'kernel' }).compute(tree).state.units.keys()]);
+    }
+    expect(fastPaths).toBe(3); // kvm.h, asm/kvm.h and linux/types.h edited
   });
 });

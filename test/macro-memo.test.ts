@@ -4,6 +4,7 @@
 // depends on one way at a time: a struct's size under an ioctl, a macro of another header, a name
 // that was not defined, an enumeration constant, a typedef that turns parentheses into a cast,
 // the ioctl field layout; and an edit that changes none of it must be answered from the memo.
+// The records come along: an edit of #defines alone keeps them (the unit's tokens are the same).
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LayoutSpec } from '../src/cpp/profile.js';
 import { MemoryTree } from '../src/git/file-tree.js';
-import type { AbiName, MacroValue } from '../src/layout/model.js';
+import type { AbiName, MacroValue, RecordLayout } from '../src/layout/model.js';
 import { toAbiLayout, TreeLayouter, type TreeState } from '../src/layout/tree-state.js';
 import { clangValues } from './support/clang.js';
 import { hasClang } from './support/linux.js';
@@ -54,6 +55,8 @@ enum { E1 = 5 };
 #define SZ sizeof(struct s)
 #define LONGBITS (sizeof(long) * 8)
 #define PLAIN 42
+#define N_ARR 2
+struct arr { u32 v[N_ARR]; };
 `;
 
 const FILES: Record<string, string> = { 'include/t/ioc.h': IOC, 'include/t/base.h': BASE, 'include/t/main.h': MAIN };
@@ -73,6 +76,7 @@ const STEPS: [string, (f: Files) => Files][] = [
   ['an enumeration constant changes', edit('include/t/main.h', 'enum { E1 = 5 };', 'enum { E1 = 6 };')],
   ['a typedef makes parentheses a cast', edit('include/t/base.h', 'typedef unsigned int u32;', 'typedef unsigned int u32;\ntypedef unsigned char t_later;')],
   ['only an unrelated macro is added', edit('include/t/main.h', '#define PLAIN 42', '#define PLAIN 42\n#define UNRELATED 7')],
+  ['a macro sizing an array changes', edit('include/t/main.h', '#define N_ARR 2', '#define N_ARR 3')],
   ['the ioctl layout changes (3 direction bits)', (f) => edit('include/t/ioc.h', '#define _IOC_SIZEBITS 14', '#define _IOC_SIZEBITS 13')(edit('include/t/ioc.h', '#define _IOC_DIRBITS 2', '#define _IOC_DIRBITS 3')(f))],
 ];
 
@@ -80,6 +84,12 @@ const ABIS: AbiName[] = ['x86_64', 'i386'];
 
 const macrosOf = (state: TreeState): Map<string, MacroValue> =>
   new Map(toAbiLayout(state).macros.filter((m) => m.header === 't/main.h').map((m) => [m.name, m]));
+const recordsOf = (state: TreeState): RecordLayout[] => toAbiLayout(state).records;
+
+/** Edits that leave every declaration's tokens as they were: the records are taken, not parsed again. */
+const DEFINES_ONLY = new Set([
+  'a macro of another header changes', 'a name not defined before is defined', 'only an unrelated macro is added', 'the ioctl layout changes (3 direction bits)',
+]);
 
 function writeTree(files: Files): string {
   const root = mkdtempSync(join(tmpdir(), 'abi-blame-macro-memo-'));
@@ -99,9 +109,15 @@ describe('macro value memo across a history of edits', () => {
       files = change(files);
       const memo = layouter.macroMemo!;
       const [hits, misses] = [memo.hits, memo.misses];
+      const before = state.units.get('t/main.h')!.declarations;
       state = layouter.compute(new MemoryTree(files), state).state;
-      const fresh = macrosOf(new TreeLayouter(abi, SPEC, undefined, false).compute(new MemoryTree(files)).state);
+      const freshState = new TreeLayouter(abi, SPEC, undefined, false).compute(new MemoryTree(files)).state;
+      const fresh = macrosOf(freshState);
       expect(macrosOf(state), what).toEqual(fresh);
+      expect(recordsOf(state), what).toEqual(recordsOf(freshState));
+      // The fingerprint the records are kept under: the same exactly when no declaration changed.
+      expect(before, what).toMatch(/^[0-9a-f]{40}$/);
+      expect(state.units.get('t/main.h')!.declarations === before, what).toBe(DEFINES_ONLY.has(what));
       expect(fresh.size, what).toBeGreaterThanOrEqual(7);
       if (what.startsWith('only an unrelated')) {
         // Nothing any kept value depends on changed: all answered from the memo.

@@ -76,7 +76,7 @@ export class CommitLayouter {
     for (const [abi, l] of this.layouters) {
       // Without a base, from where the last run ended: usually this very commit, or close to it.
       const previous = from ? from.states.get(abi) : this.archive?.loadTip(abi);
-      states.set(abi, l.compute(tree, previous).state);
+      states.set(abi, l.compute(tree, previous, { changed: from && CommitTree.changedPaths(tree, files) }).state);
     }
     this.kept.set(sha, { tree, states });
   }
@@ -92,7 +92,7 @@ export class CommitLayouter {
     const states = new Map<AbiName, TreeState>();
     for (const [abi, layouter] of this.layouters) {
       const prev = first?.states.get(abi);
-      const update = layouter.compute(tree, prev);
+      const update = layouter.compute(tree, prev, { changed: first && CommitTree.changedPaths(tree, job.changes) });
       states.set(abi, update.state);
       const others_ = others.map((o) => o.states.get(abi)!);
       const touched = touchedSymbols(prev, update);

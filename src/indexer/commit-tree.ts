@@ -60,6 +60,12 @@ export class CommitTree implements FileTree {
     return new CommitTree(files, links, sameShape ? this.derived : new Map());
   }
 
+  /** The paths of `changes`, if they are all the ways this tree differs from the one they were applied to. */
+  static changedPaths(tree: CommitTree, changes: readonly FileChange[]): string[] | undefined {
+    // Through a symbolic link a header has a second tree path the changes do not name.
+    return tree.links.size === 0 ? changes.map((c) => c.path) : undefined;
+  }
+
   get fileCount(): number {
     return this.files.size;
   }

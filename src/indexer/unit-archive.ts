@@ -6,7 +6,8 @@
 // any moment: it is a cache, never the record.
 //
 // A unit is stored as two parts, what laying out the next tree needs (closure, borrowed macro
-// values) and what it found (records, macros), each kept once by content: an edit of a header many
+// values) and what it found (records, macros), each kept once by content (its fingerprint of
+// declarations, distinct per unit, goes in the index): an edit of a header many
 // units include recomputes them all, mostly to the same results (813 commits of the synthetic
 // history, 13 ABIs: 76,395 units, 6,148 distinct first parts, 4,201 distinct second ones, 150 MB
 // written instead of 756).
@@ -44,8 +45,11 @@ type UnitBody = Pick<UnitResult, 'records' | 'macros' | 'diagnostics'>;
 
 /** A part in a segment file: [segment name, offset, length, content hash]. */
 type PartRef = [string, number, number, string];
-/** An index line: a unit's key and ABI and where its two parts are (in this or an older segment). */
-type IndexEntry = [AbiName, string, PartRef, PartRef];
+/**
+ * An index line: a unit's key and ABI, where its two parts are (in this or an older segment), and
+ * its `declarations` fingerprint if it has one (here, not in a part: it would make heads distinct).
+ */
+type IndexEntry = [AbiName, string, PartRef, PartRef, string?];
 interface TipFile { raw: boolean; contents: [string, string][]; units: [string, string][] }
 
 /**
@@ -131,7 +135,8 @@ function tipSegments(dir: string, names: Set<string>): Set<string> {
 
 interface Segment { name: string; fd?: number; bytes: number; complete: boolean; ownRun: boolean; touched: boolean; entries: IndexEntry[] }
 interface Part { segment: Segment; offset: number; length: number; hash: string }
-interface Location { segment: Segment; head: Part; body: Part }
+interface Location { segment: Segment; head: Part; body: Part; declarations?: string }
+interface WrittenPart { others: unknown[]; part: Part }
 
 /** One worker's view of the archive: lookups in every complete segment, writes to its own. */
 export class UnitArchive {
@@ -144,6 +149,9 @@ export class UnitArchive {
   private dropped = 0;
   private writtenBytes = 0;
   private broken = false;
+  /** Parts by the objects they were serialized from: heads by closure, bodies by records. */
+  private readonly headParts = new WeakMap<object, WrittenPart>();
+  private readonly bodyParts = new WeakMap<object, WrittenPart>();
   /** The states the worker still lays out from: their units outlive the segments dropped. */
   private live: () => Iterable<TreeState> = () => [];
 
@@ -168,10 +176,10 @@ export class UnitArchive {
     for (const name of present) {
       if (!name.endsWith('.idx') || !present.has(binOf(name))) continue;
       const own = segment(binOf(name))!;
-      for (const [abi, key, h, b] of readIndex(config.dir, name)) {
+      for (const [abi, key, h, b, declarations] of readIndex(config.dir, name)) {
         const head = part(h);
         const body = part(b);
-        if (head && body && mine.has(abi)) this.where.set(key, { segment: own, head, body });
+        if (head && body && mine.has(abi)) this.where.set(key, { segment: own, head, body, ...(declarations ? { declarations } : {}) });
       }
     }
   }
@@ -192,7 +200,10 @@ export class UnitArchive {
     try {
       this.touch(at.segment);
       const head = deserialize(this.read(at.head)) as UnitHead;
-      return lazyUnit(head, this.read(at.body));
+      this.headParts.set(head.closure, { others: [head.entry, head.borrowed], part: at.head });
+      return lazyUnit(at.declarations ? { ...head, declarations: at.declarations } : head, this.read(at.body), (body) => {
+        this.bodyParts.set(body.records, { others: [body.macros, body.diagnostics], part: at.body });
+      });
     } catch {
       this.where.delete(key);
       return undefined;
@@ -202,11 +213,17 @@ export class UnitArchive {
   add(key: string, unit: UnitResult, abi: AbiName): void {
     if (this.broken || this.where.has(key)) return;
     try {
-      const head = this.store(serialize({ entry: unit.entry, closure: unit.closure, borrowed: unit.borrowed } satisfies UnitHead));
-      const body = this.store(serialize({ records: unit.records, macros: unit.macros, diagnostics: unit.diagnostics } satisfies UnitBody));
+      // A recomputed unit mostly holds its predecessor's objects (tree-state.ts shareUnchanged):
+      // then its parts are those already written, and serializing them again was 4 % of a worker.
+      const { entry, closure, borrowed } = unit;
+      const head = this.knownPart(this.headParts, closure, [entry, borrowed])
+        ?? this.storeParts(this.headParts, closure, [entry, borrowed], { entry, closure, borrowed } satisfies UnitHead);
+      const body = this.knownPart(this.bodyParts, unit.records, [unit.macros, unit.diagnostics])
+        ?? this.storeParts(this.bodyParts, unit.records, [unit.macros, unit.diagnostics], { records: unit.records, macros: unit.macros, diagnostics: unit.diagnostics } satisfies UnitBody);
       const seg = this.current();
-      this.where.set(key, { segment: seg, head, body });
-      seg.entries.push([abi, key, partRef(head), partRef(body)]);
+      const { declarations } = unit;
+      this.where.set(key, { segment: seg, head, body, ...(declarations ? { declarations } : {}) });
+      seg.entries.push(declarations ? [abi, key, partRef(head), partRef(body), declarations] : [abi, key, partRef(head), partRef(body)]);
     } catch {
       this.broken = true; // disk full, folder gone: go on without writing
     }
@@ -267,6 +284,19 @@ export class UnitArchive {
       s.touched = true;
       utimesSync(join(this.config.dir, s.name), new Date(), new Date());
     }
+  }
+
+  /** The part written for these very objects (keyed by the first, checked against the others), if still here. */
+  private knownPart(parts: WeakMap<object, WrittenPart>, key: object, others: unknown[]): Part | undefined {
+    const w = parts.get(key);
+    if (!w || !w.others.every((o, i) => o === others[i])) return undefined;
+    return this.parts.get(w.part.hash) === w.part ? w.part : undefined;
+  }
+
+  private storeParts(parts: WeakMap<object, WrittenPart>, key: object, others: unknown[], value: UnitHead | UnitBody): Part {
+    const part = this.store(serialize(value));
+    parts.set(key, { others, part });
+    return part;
   }
 
   /** A part, written unless the same bytes are already here. */
@@ -347,9 +377,12 @@ const partRef = (p: Part): PartRef => [p.segment.name, p.offset, p.length, p.has
  * A unit read back: its records and macros are decoded when first asked for. Most units of a state
  * are only carried from one commit to the next (their closures consulted, nothing else read).
  */
-function lazyUnit(head: UnitHead, body: Buffer): UnitResult {
+function lazyUnit(head: UnitHead & Pick<UnitResult, 'declarations'>, body: Buffer, opened: (body: UnitBody) => void): UnitResult {
   let decoded: UnitBody | undefined;
-  const open = (): UnitBody => (decoded ??= deserialize(body) as UnitBody);
+  const open = (): UnitBody => {
+    if (!decoded) opened((decoded = deserialize(body) as UnitBody));
+    return decoded;
+  };
   return {
     ...head,
     get records() {

@@ -20,6 +20,6 @@ export interface LayoutRequest {
 }
 
 export function layoutTree(req: LayoutRequest): AbiLayout {
-  const { state } = new TreeLayouter(req.abi, req.spec, req.cache, false).compute(req.tree, undefined, req.only);
+  const { state } = new TreeLayouter(req.abi, req.spec, req.cache, false).compute(req.tree, undefined, { only: req.only });
   return toAbiLayout(state);
 }

@@ -104,15 +104,20 @@ export function watchedHooks(hooks: TypeHooks, recorder: () => ValuationRecorder
 }
 
 /**
- * What a unit's declarations are a function of (with the ABI): its preprocessed tokens. Their
- * texts are enough: the tokenizer gives a text one kind.
+ * What a unit's declarations are a function of (with the ABI): its preprocessed tokens, and the
+ * header each comes from (a record's header is part of its layout). Texts are enough: the
+ * tokenizer gives a text one kind. Line numbers are left out: they only reach diagnostics.
  */
-export function scopeFingerprint(tokens: readonly Token[]): string {
+export function tokensFingerprint(tokens: readonly Token[]): string {
   const h = createHash('sha1');
   const CHUNK = 8192;
+  let file: Token['file'] | undefined;
   for (let i = 0; i < tokens.length; i += CHUNK) {
     const texts = new Array<string>(Math.min(CHUNK, tokens.length - i));
-    for (let k = 0; k < texts.length; k++) texts[k] = tokens[i + k]!.text;
+    for (let k = 0; k < texts.length; k++) {
+      const t = tokens[i + k]!;
+      texts[k] = t.file === file ? t.text : `\x01${(file = t.file).name}\x01${t.text}`;
+    }
     h.update(texts.join('\0'));
     h.update('\0');
   }

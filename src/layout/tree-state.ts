@@ -32,6 +32,18 @@ export interface TreeState {
   dependents?: Map<string, Set<string>>;
   /** 'retry' macro -> the value the first later unit gives it; built when first needed. */
   borrowIndex?: Map<string, MacroValue>;
+  /** The header map it was laid out with (trees that only edit headers share one). */
+  map?: HeaderMap;
+}
+
+/**
+ * What the caller knows of `tree` beyond `previous`: `changed`, the tree paths by which it differs
+ * from the tree `previous` was laid out from (none of them a symbolic link, and the tree has none).
+ * Then a commit costs what it changed, not the size of the tree.
+ */
+export interface ComputeOptions {
+  only?: string[];
+  changed?: readonly string[];
 }
 
 export interface TreeUpdate {
@@ -71,24 +83,31 @@ export class TreeLayouter {
   }
 
   /** The state of `tree`; from `previous` (a related tree's state) when given. `only`: these entries. */
-  compute(tree: FileTree, previous?: TreeState, only?: string[]): TreeUpdate {
+  compute(tree: FileTree, previous?: TreeState, { only, changed }: ComputeOptions = {}): TreeUpdate {
     const make = (): HeaderMap => buildHeaderMap(tree, this.spec, this.abi.karch);
     const map = tree.memo ? tree.memo(this.headerMapKey, make) : make();
-    const contents = contentIds(tree, map);
-    const entries = only ?? [...map.headers.keys()];
     // A state read another way (raw sources vs an installed tree) shares no unit with this one.
     if (previous && previous.raw !== map.rawSource) previous = undefined;
+    // The same header map and all entries: the same entries in the same order, and the contents
+    // differ only where the tree changed.
+    const sameEntries = !!previous && previous.map === map && !only && previous.units.size === map.headers.size;
+    const contents = sameEntries && changed ? updatedContentIds(previous!.contents, tree, map, changed) : contentIds(tree, map);
 
     const dirty = new Set<string>();
     if (previous) {
       previous.dependents ??= buildDependents(previous.units);
-      for (const path of changedKeys(previous.contents, contents)) {
+      for (const path of changedKeys(previous.contents, contents, sameEntries && changed ? includePaths(map, changed) : undefined)) {
         for (const e of previous.dependents.get(path) ?? []) dirty.add(e);
       }
     }
 
     const resolver = treeResolver(tree, map, this.cache);
-    const units = new Map<string, UnitResult>();
+    // With the same entries only the dirty ones are visited, in entry order (a unit may read the
+    // result of one before it); the copy keeps the order of the map.
+    const units = sameEntries ? new Map(previous!.units) : new Map<string, UnitResult>();
+    // A unit sees the results of the entries before it only (there the copy holds later ones too).
+    const order = sameEntries ? entryOrder(map) : undefined;
+    let current = 0;
     const ctx = {
       abi: this.abi,
       resolver,
@@ -97,11 +116,12 @@ export class TreeLayouter {
         return text === undefined ? undefined : this.cache.get('builtin', path, () => text, false);
       },
       predefined: predefinedMacros(this.abi, map.rawSource, this.cache),
-      isRetry: (header: string, name: string) => units.get(header)?.macros.get(name) === 'retry',
+      isRetry: (header: string, name: string) => (!order || order.get(header)! < current) && units.get(header)?.macros.get(name) === 'retry',
       macroMemo: this.macroMemo,
     };
     const recomputed = new Set<string>();
-    for (const entry of entries) {
+    for (const entry of order ? [...dirty].sort((a, b) => order.get(a)! - order.get(b)!) : only ?? map.headers.keys()) {
+      if (order) current = order.get(entry)!;
       const old = previous?.units.get(entry);
       if (old && !dirty.has(entry)) {
         units.set(entry, old);
@@ -111,18 +131,21 @@ export class TreeLayouter {
       // branch did, a revert what came before.
       const k = old && this.results && unitKey(this.abi.name, map.rawSource, entry, old.closure, contents);
       const seen = k ? this.results!.find(entry, k) : undefined;
-      const u = seen ?? layoutUnit(entry, ctx);
+      const u = seen ?? layoutUnit(entry, ctx, this.results && old);
       if (!seen && old) shareUnchanged(u, old);
       if (!seen) this.results?.add(u, k && u.closure === old!.closure ? k : unitKey(this.abi.name, map.rawSource, entry, u.closure, contents));
       units.set(entry, u);
       recomputed.add(entry);
     }
     const removed = new Set<string>();
-    for (const e of previous?.units.keys() ?? []) if (!units.has(e)) removed.add(e);
+    if (!sameEntries) for (const e of previous?.units.keys() ?? []) if (!units.has(e)) removed.add(e);
 
     // A one-shot layout never needs the index; an update from this state builds it then.
     const dependents = previous ? updateDependents(previous, units, recomputed, removed) : undefined;
-    return { state: { abi: this.abi.name, raw: map.rawSource, contents, units, dependents }, recomputed, removed };
+    // Units that lend the same values leave the borrow index as it was (rebuilding it was 2 %).
+    const lendSame = (e: string): boolean => sameList(previous!.units.get(e)?.borrowed ?? [], units.get(e)?.borrowed ?? [], sameMacro);
+    const borrowIndex = sameEntries && previous!.borrowIndex && [...recomputed].every(lendSame) ? previous!.borrowIndex : undefined;
+    return { state: { abi: this.abi.name, raw: map.rawSource, contents, units, dependents, map, borrowIndex }, recomputed, removed };
   }
 }
 
@@ -159,15 +182,17 @@ class UnitResults {
  * entry, and its closure's paths with the identity of each one's text ('-' where there is none).
  */
 export function unitKey(abi: AbiName, raw: boolean, entry: string, closure: string[], contents: Map<string, string>): string {
-  const h = createHash('sha1').update(`${abi}\0${raw ? 'raw' : 'installed'}\0${entry}\0`);
-  for (const p of closure) h.update(`${p}=${contents.get(p) ?? '-'}\n`);
-  return h.digest('hex');
+  // One string, one update: an update per path was most of the cost (a fork point keys thousands).
+  let text = `${abi}\0${raw ? 'raw' : 'installed'}\0${entry}\0`;
+  for (const p of closure) text += `${p}=${contents.get(p) ?? '-'}\n`;
+  return createHash('sha1').update(text).digest('hex');
 }
 
 /**
  * Where a recomputed unit found what its previous result had (most of it: an edit changes a
  * record or two of a header), it takes the previous objects: a history's states then share them
- * in memory, and comparing them later is a pointer check.
+ * in memory, comparing them later is a pointer check, and the unit archive writes a part it has
+ * written before without serializing it again.
  */
 function shareUnchanged(u: UnitResult, old: UnitResult): void {
   if (sameClosure(u.closure, old.closure)) u.closure = old.closure;
@@ -186,10 +211,18 @@ function shareUnchanged(u: UnitResult, old: UnitResult): void {
     macros &&= before === u.macros.get(name);
   }
   if (macros) u.macros = old.macros;
+  if (sameList(u.borrowed, old.borrowed, sameMacro)) u.borrowed = old.borrowed;
+  if (sameList(u.diagnostics, old.diagnostics, sameDiagnostic)) u.diagnostics = old.diagnostics;
 }
 
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a === b || a.length === b.length && a.every((x, i) => same(x, b[i]!));
+}
+
+const sameDiagnostic = (a: Diagnostic, b: Diagnostic): boolean => a.header === b.header && a.line === b.line && a.message === b.message;
+
 function sameClosure(a: string[], b: string[]): boolean {
-  return a === b || a.length === b.length && a.every((p, i) => p === b[i]);
+  return sameList(a, b, (x, y) => x === y);
 }
 
 function contentIds(tree: FileTree, map: HeaderMap): Map<string, string> {
@@ -200,8 +233,49 @@ function contentIds(tree: FileTree, map: HeaderMap): Map<string, string> {
   return ids;
 }
 
-function changedKeys(a: Map<string, string>, b: Map<string, string>): string[] {
+/** `before` with the include paths of the `changed` tree paths read again from `tree`. */
+function updatedContentIds(before: Map<string, string>, tree: FileTree, map: HeaderMap, changed: readonly string[]): Map<string, string> {
+  const ids = new Map(before);
+  for (const path of includePaths(map, changed)) {
+    const ref = map.headers.get(path)!;
+    if (!('synthetic' in ref)) ids.set(path, tree.read(ref.treePath)?.id ?? 'unreadable');
+  }
+  return ids;
+}
+
+/** Entry -> its place in the map's order, per header map. */
+const entryOrders = new WeakMap<HeaderMap, Map<string, number>>();
+
+function entryOrder(map: HeaderMap): Map<string, number> {
+  let order = entryOrders.get(map);
+  if (!order) entryOrders.set(map, (order = new Map([...map.headers.keys()].map((e, i) => [e, i]))));
+  return order;
+}
+
+/** Tree path -> the include paths reading it, per header map. */
+const byTreePath = new WeakMap<HeaderMap, Map<string, string[]>>();
+
+function includePaths(map: HeaderMap, treePaths: readonly string[]): string[] {
+  let index = byTreePath.get(map);
+  if (!index) {
+    byTreePath.set(map, (index = new Map()));
+    for (const [path, ref] of map.headers) {
+      if ('synthetic' in ref) continue;
+      const list = index.get(ref.treePath);
+      if (list) list.push(path);
+      else index.set(ref.treePath, [path]);
+    }
+  }
+  return treePaths.flatMap((p) => index.get(p) ?? []);
+}
+
+/** Keys whose values differ between `a` and `b`; only among `candidates` when they hold every such key. */
+function changedKeys(a: Map<string, string>, b: Map<string, string>, candidates?: readonly string[]): string[] {
   const out: string[] = [];
+  if (candidates) {
+    for (const k of candidates) if (a.get(k) !== b.get(k)) out.push(k);
+    return out;
+  }
   for (const [k, v] of a) if (b.get(k) !== v) out.push(k);
   for (const k of b.keys()) if (!a.has(k)) out.push(k);
   return out;
@@ -223,6 +297,9 @@ function buildDependents(units: Map<string, UnitResult>): Map<string, Set<string
 function updateDependents(
   previous: TreeState, units: Map<string, UnitResult>, recomputed: Set<string>, removed: Set<string>,
 ): Map<string, Set<string>> {
+  // Usually no unit's closure changes its paths: then nothing to copy.
+  const moved = [...recomputed, ...removed].filter((e) => !sameClosure(previous.units.get(e)?.closure ?? [], units.get(e)?.closure ?? []));
+  if (moved.length === 0) return previous.dependents!;
   const deps = new Map(previous.dependents!);
   const copied = new Set<string>();
   const edit = (path: string): Set<string> => {
@@ -232,11 +309,9 @@ function updateDependents(
     }
     return deps.get(path)!;
   };
-  for (const e of [...recomputed, ...removed]) {
+  for (const e of moved) {
     const before = previous.units.get(e)?.closure ?? [];
     const after = units.get(e)?.closure ?? [];
-    // Usually the same paths: then no set changes (copying the big ones was a hot spot).
-    if (sameClosure(before, after)) continue;
     for (const p of before) edit(p).delete(e);
     for (const p of after) edit(p).add(e);
   }

@@ -4,10 +4,11 @@
 
 import { Preprocessor, type HeaderUnit, type IncludeResolver } from '../cpp/preprocess.js';
 import { MacroTable } from '../cpp/macro.js';
-import { constantHooks, parseDeclarations, type Sizes } from '../c/parse.js';
+import type { TypeHooks } from '../cpp/expr.js';
+import { constantHooks, parseDeclarations, type Scope, type Sizes } from '../c/parse.js';
 import type { Abi } from './abi.js';
 import { recordLayout } from './flatten.js';
-import { scopeFingerprint, type MacroMemo } from './macro-memo.js';
+import { tokensFingerprint, type MacroMemo } from './macro-memo.js';
 import { MacroEvaluator } from './macro-values.js';
 import type { Diagnostic, MacroValue, RecordLayout } from './model.js';
 import { LayoutError, Measurer } from './record-layout.js';
@@ -24,6 +25,12 @@ export interface UnitResult {
   /** Include paths looked up, found or not: the unit changes only if one of them does. */
   closure: string[];
   diagnostics: Diagnostic[];
+  /**
+   * The fingerprint of its preprocessed tokens, where its records are a function of them alone
+   * (no diagnostic came from its declarations): a later unit of the entry with the same tokens
+   * takes these records without parsing (an edit of #defines only).
+   */
+  declarations?: string;
 }
 
 export interface UnitContext {
@@ -37,30 +44,48 @@ export interface UnitContext {
   macroMemo?: MacroMemo;
 }
 
-export function layoutUnit(entry: string, ctx: UnitContext): UnitResult {
+/** `previous`: the entry's unit in the tree before (history mode: its records may be reused). */
+export function layoutUnit(entry: string, ctx: UnitContext, previous?: UnitResult): UnitResult {
   const macroTable = new MacroTable(ctx.predefined);
   const pp = new Preprocessor(ctx.resolver, macroTable, ctx.fallback).run(entry);
   const sizes = sizesOf(ctx.abi);
-  const { scope, diagnostics: parseDiags } = parseDeclarations(pp.tokens, sizes);
-  const diagnostics: Diagnostic[] = [...pp.diagnostics, ...parseDiags];
+  let fingerprint: string | undefined;
+  const tokens = (): string => (fingerprint ??= tokensFingerprint(pp.tokens));
+  // Parsed when needed: for the records unless the previous unit's hold, else for a macro value
+  // that consults the declarations (sizeof, casts, enumeration constants).
+  let scope: Scope | undefined;
+  const declarationDiags: Diagnostic[] = [];
+  const declare = (): Scope => {
+    if (!scope) {
+      const r = parseDeclarations(pp.tokens, sizes);
+      scope = r.scope;
+      declarationDiags.push(...r.diagnostics);
+    }
+    return scope;
+  };
 
-  const records: RecordLayout[] = [];
-  for (const rec of scope.records) {
-    if (rec.header !== entry) continue;
-    const name = rec.tag ?? rec.typedefName;
-    if (!name) continue; // untagged and never named: only reachable as a member
-    try {
-      records.push(recordLayout(rec, name, sizes.measurer));
-    } catch (e) {
-      if (!(e instanceof LayoutError)) throw e;
-      diagnostics.push({ header: rec.header, line: rec.line, message: `${rec.kind} ${name} not laid out: ${e.message}` });
+  let records: RecordLayout[];
+  const reused = previous?.declarations !== undefined && previous.declarations === tokens();
+  if (reused) records = previous.records;
+  else {
+    records = [];
+    for (const rec of declare().records) {
+      if (rec.header !== entry) continue;
+      const name = rec.tag ?? rec.typedefName;
+      if (!name) continue; // untagged and never named: only reachable as a member
+      try {
+        records.push(recordLayout(rec, name, sizes.measurer));
+      } catch (e) {
+        if (!(e instanceof LayoutError)) throw e;
+        declarationDiags.push({ header: rec.header, line: rec.line, message: `${rec.kind} ${name} not laid out: ${e.message}` });
+      }
     }
   }
 
   const macros = new Map<string, OwnMacro>();
   const borrowed: MacroValue[] = [];
-  const memo = ctx.macroMemo && { values: ctx.macroMemo, scope: () => scopeFingerprint(pp.tokens) };
-  const evaluator = new MacroEvaluator(macroTable, constantHooks(sizes, scope), memo);
+  const memo = ctx.macroMemo && { values: ctx.macroMemo, scope: tokens };
+  const evaluator = new MacroEvaluator(macroTable, lazyHooks(sizes, declare), memo);
   for (const m of macroTable.ownMacros()) {
     if (m.params || m.body.length === 0) continue;
     const own = m.header === entry;
@@ -75,7 +100,22 @@ export function layoutUnit(entry: string, ctx: UnitContext): UnitResult {
     if (own) macros.set(m.name, v);
     else borrowed.push(v);
   }
-  return { entry, records, macros, borrowed, closure: pp.closure, diagnostics };
+  // Reused records came from the same tokens, whose declarations gave no diagnostic then either.
+  const declarations = reused ? previous.declarations : ctx.macroMemo && declarationDiags.length === 0 ? tokens() : undefined;
+  const diagnostics = [...pp.diagnostics, ...declarationDiags];
+  return { entry, records, macros, borrowed, closure: pp.closure, diagnostics, ...(declarations ? { declarations } : {}) };
+}
+
+/** Hooks that parse the declarations on first use: a unit whose macro values never consult them never parses them. */
+function lazyHooks(sizes: Sizes, scope: () => Scope): TypeHooks {
+  let hooks: TypeHooks | undefined;
+  const get = (): TypeHooks => (hooks ??= constantHooks(sizes, scope()));
+  return {
+    int: sizes.int, long: sizes.long, llong: sizes.llong, sizeT: sizes.sizeT,
+    typeName: (toks, i) => get().typeName(toks, i),
+    ident: (name) => get().ident(name),
+    isTypeName: (name) => get().isTypeName(name),
+  };
 }
 
 interface SizesWithMeasurer extends Sizes { measurer: Measurer }
