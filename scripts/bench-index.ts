@@ -1,11 +1,12 @@
 // Benchmark (npm run bench:index): `abi-blame index` on the synthetic kernel-scale repository
 // (scripts/bench/gen-synthetic-repo.ts: 1,000,000 commits, 30,000 touching uapi headers, merges),
 // all 13 ABIs, embedded PGlite and Postgres.
-//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50] [--db postgres://...]
+//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50] [--db postgres://...] [--cpu-prof DIR]
 // Phase 1 indexes the history up to REF (default: the whole history) and reports commits per
 // second, projected to the whole synthetic history and to the real kernel's uapi history.
 // Phase 2 moves a ref ~50 header commits further (a day of kernel work) and times that run.
-// Phase 3 times a run with nothing new. Needs `npm run build`.
+// Phase 3 times a run with nothing new. Needs `npm run build`. --cpu-prof DIR: each phase's run
+// writes its threads' profiles to DIR/<phase> (summary: npx tsx scripts/bench/cpuprofile-summary.ts DIR/day).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     day: { type: 'string', default: '50' },
     db: { type: 'string' },
     'kernel-commits': { type: 'string', default: '30000' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
@@ -51,7 +53,8 @@ git('symbolic-ref', 'HEAD', 'refs/heads/bench');
 const refArgs = ['--ref', 'refs/heads/bench'];
 
 function run(label: string): { seconds: number; peakMiB: number; out: Record<string, unknown> } {
-  const args = [CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...(values.db ? ['--db', values.db] : [])];
+  const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(values['cpu-prof'], label.replaceAll(' ', '-'))}`] : [];
+  const args = [...prof, CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...(values.db ? ['--db', values.db] : [])];
   const t0 = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', 'node', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
   const seconds = (performance.now() - t0) / 1000;
