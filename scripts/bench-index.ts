@@ -5,7 +5,8 @@
 // Phase 1 indexes the history up to REF (default: the whole history) and reports commits per
 // second, projected to the whole synthetic history and to the real kernel's uapi history.
 // Phase 2 moves a ref ~50 header commits further (a day of kernel work) and times that run.
-// Phase 3 times a run with nothing new. Needs `npm run build`. --cpu-prof DIR: each phase's run
+// Phase 3 times a run with nothing new. Needs `npm run build`. --keep: leave the indexed clone in
+// place (its path is printed) for `npm run bench:blame -- --repo DIR`. --cpu-prof DIR: each phase's run
 // writes its threads' profiles to DIR/<phase> (summary: npx tsx scripts/bench/cpuprofile-summary.ts DIR/day).
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     db: { type: 'string' },
     'kernel-commits': { type: 'string', default: '30000' },
     'cpu-prof': { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
@@ -56,11 +58,14 @@ function run(label: string): { seconds: number; peakMiB: number; out: Record<str
   const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(values['cpu-prof'], label.replaceAll(' ', '-'))}`] : [];
   const args = [...prof, CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...(values.db ? ['--db', values.db] : [])];
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'node', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  // node runs the CLI directly (for --cpu-prof), so the environment its first line sets is set here.
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'node', ...args], { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '2', ...process.env, DATABASE_URL: '' } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
   const peakMiB = Number(r.stderr.trim().split('\n').pop()) / 1024;
-  return { seconds, peakMiB, out: JSON.parse(r.stdout) as Record<string, unknown> };
+  const out = JSON.parse(r.stdout) as Record<string, unknown>;
+  if (out.workerHeapCapLifted) console.log(`${label}: a worker outgrew the default ${out.workerHeapCapLifted as number} MiB heap cap; the run went on without it`);
+  return { seconds, peakMiB, out };
 }
 
 const du = (dir: string): number => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
@@ -82,4 +87,5 @@ const inc = run('day');
 console.log(`a day (${inc.out.commits as number} commits): ${inc.seconds.toFixed(2)} s, peak ${inc.peakMiB.toFixed(0)} MiB`);
 const none = run('nothing new');
 console.log(`nothing new: ${none.seconds.toFixed(2)} s (${none.out.upToDate ? 'up to date' : 'NOT up to date'})`);
-rmSync(join(work, '..'), { recursive: true, force: true });
+if (values.keep) console.log(`index kept: ${work}`);
+else rmSync(join(work, '..'), { recursive: true, force: true });
