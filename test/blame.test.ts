@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAbi } from '../src/layout/abi.js';
 import { ABI_NAMES, type AbiName } from '../src/layout/model.js';
-import type { BlameResult } from '../src/report/blame.js';
+import { blame, type BlameChange, type BlameEntry, type BlameResult } from '../src/report/blame.js';
+import { parseSymbol } from '../src/report/symbol-query.js';
+import { embeddedDbDir, openStore } from '../src/store/db.js';
 import { clangRecords } from './support/clang.js';
 import { cloneBundle, indexCli, layoutFile, LAYOUTS } from './support/index-cli.js';
 import { hasClang, installedTree, missing, SHARED } from './support/linux.js';
@@ -125,6 +127,31 @@ describe.skipIf(skip)('blame and show on the kvmtool corpus', () => {
     expect(JSON.parse(pg.stdout)).toEqual(JSON.parse(lite.stdout));
     const macro = cli(['KVM_GET_XSAVE', '--repo', repo, '--json', '--db', pgUrl!]);
     expect(JSON.parse(macro.stdout)).toEqual(JSON.parse(cli(['KVM_GET_XSAVE', '--repo', repo, '--json']).stdout));
+  });
+
+  it("narrows a member path to the record's timeline: the same changes, the same verdicts", async () => {
+    // A member query reads only the member's events (and the record's own); the record query reads
+    // all. Every member's answer must be the record's answer, restricted to that member.
+    const gitDir = execFileSync('git', ['-C', repo, 'rev-parse', '--absolute-git-dir'], { encoding: 'utf8' }).trim();
+    const store = await openStore({ pgliteDir: embeddedDbDir(gitDir) });
+    try {
+      const whole = await blame(store.db, gitDir, [...ABI_NAMES], parseSymbol('kvm_run'));
+      const key = (c: BlameChange): string => JSON.stringify([c.abi, c.kind, c.member, c.before, c.after, c.verdict, c.reason]);
+      const byCommit = new Map(whole.events.map((e) => [e.commit, new Set(e.changes.map(key))]));
+      const paths = [...new Set(whole.events.flatMap((e) => e.changes.flatMap((c) => (c.member ? [c.member, c.member.split('.')[0]!] : []))))];
+      expect(paths).toContain('system_event.ndata');
+      for (const path of paths) {
+        const narrow = await blame(store.db, gitDir, [...ABI_NAMES], parseSymbol(`kvm_run.${path}`));
+        const covered = (m: string | null): boolean => m === path || !!m?.startsWith(`${path}.`);
+        for (const e of narrow.events) {
+          for (const c of e.changes) expect(byCommit.get(e.commit)?.has(key(c)), `${path} ${e.commit} ${key(c)}`).toBe(true);
+        }
+        const mine = (events: BlameEntry[]): string[] => events.flatMap((e) => e.changes.filter((c) => covered(c.member)).map((c) => `${e.commit} ${key(c)}`));
+        expect(mine(narrow.events).sort(), path).toEqual(mine(whole.events).sort());
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it('blames macros and ioctls', () => {

@@ -10,7 +10,7 @@
 //   cosmetic    a rename at the same offset with the same type
 
 import { symbolKey, type FieldLayout, type IoctlFields, type RecordLayout } from '../layout/model.js';
-import { elementType, type FieldFacts, type SymbolChange } from './changes.js';
+import { elementType, type ChangeKind, type FieldFacts, type SymbolChange } from './changes.js';
 
 export type Verdict = 'breaking' | 'compatible' | 'cosmetic';
 
@@ -67,16 +67,33 @@ class RecordJudge {
   private readonly after?: RecordLayout;
   /** Changes of this record in the step. */
   private readonly own: SymbolChange[];
+  /** Member paths of this record's changes in the step, by kind of change. */
+  private readonly touched = new Map<ChangeKind, Set<string>>();
   /** removed path -> added path, and back: pairs that are the same member under a new name. */
   private readonly renamedTo = new Map<string, string>();
   private readonly renamedFrom = new Map<string, string>();
+  // Built on first use, once per record and step: a record can have thousands of members and a
+  // step hundreds of added ones, so per-member scans of the fields would be quadratic.
+  private afterByPath?: Map<string, FieldLayout>;
+  private beforeByPath?: Map<string, FieldLayout>;
+  private beforeLeaves?: FieldLayout[];
+  private aggregates?: Set<string>;
 
   constructor(private readonly header: string, private readonly name: string, private readonly step: Step) {
     const pair = step.layouts.get(symbolKey(header, name));
     this.before = pair?.before;
     this.after = pair?.after;
     this.own = step.changes.filter((c) => c.kind === 'record' && c.header === header && c.name === name);
+    for (const c of this.own) {
+      let paths = this.touched.get(c.change);
+      if (!paths) this.touched.set(c.change, (paths = new Set()));
+      paths.add(c.member);
+    }
     this.findRenames();
+  }
+
+  private has(change: ChangeKind, path: string): boolean {
+    return this.touched.get(change)?.has(path) ?? false;
   }
 
   judge(c: SymbolChange): Judgement {
@@ -98,16 +115,17 @@ class RecordJudge {
     const from = this.renamedFrom.get(path);
     if (from !== undefined) return { verdict: 'cosmetic', reason: `renamed from ${leafName(from)}, same offset and type` };
     const parent = parentOf(path);
-    if (parent && this.own.some((c) => c.change === 'added' && c.member === parent)) return compatible(`part of new member ${parent}`);
-    const f = this.after?.fields.find((x) => x.path === path);
+    if (parent && this.has('added', parent)) return compatible(`part of new member ${parent}`);
+    const f = this.after && (this.afterByPath ??= byPath(this.after)).get(path);
     if (!f || !this.before) return compatible('new member');
     // Judged within its parent: a new member of system_event is placed among system_event's old
     // members, not among the other alternatives of the union system_event lives in.
-    const old = parent ? this.before.fields.find((x) => x.path === parent) : undefined;
+    const old = parent ? (this.beforeByPath ??= byPath(this.before)).get(parent) : undefined;
     const scope = old ? { start: old.offset * 8, end: (old.offset + old.size) * 8, name: parent } : { start: 0, end: this.before.size * 8, name: this.name };
     const range = bits(f);
     if (range[0] >= scope.end) return compatible(`new member past the old end of ${scope.name} (${(scope.end - scope.start) / 8} bytes)`);
-    const hit = this.leaves(this.before, parent).filter((l) => overlaps(bits(l), range));
+    const prefix = `${parent}.`;
+    const hit = (this.beforeLeaves ??= leaves(this.before)).filter((l) => (!parent || l.path.startsWith(prefix)) && overlaps(bits(l), range));
     if (hit.length === 0) return compatible('new member in former padding');
     const kept = hit.filter((l) => this.unchanged(l));
     if (kept.length > 0 && kept.every((l) => isReserved(l.path))) return compatible(`new member over reserved ${names(kept)}`);
@@ -121,7 +139,7 @@ class RecordJudge {
     if (to !== undefined) return { verdict: 'cosmetic', reason: `renamed to ${leafName(to)}, same offset and type` };
     if (isReserved(path)) return compatible('reserved member given up');
     const parent = parentOf(path);
-    if (parent && this.own.some((c) => c.change === 'removed' && c.member === parent)) return breaking(`removed with ${parent}`);
+    if (parent && this.has('removed', parent)) return breaking(`removed with ${parent}`);
     return breaking('member removed');
   }
 
@@ -134,7 +152,7 @@ class RecordJudge {
   private resized(path: string, b: FieldFacts, a: FieldFacts): Judgement {
     const what = b.bitWidth !== undefined || a.bitWidth !== undefined ? `${b.bitWidth ?? b.size * 8}→${a.bitWidth ?? a.size * 8} bits` : `${b.size}→${a.size} bytes`;
     if (isReserved(path)) return a.size <= b.size ? compatible(`reserved member shrank ${what}`) : compatible(`reserved member grew ${what}`);
-    const aggregate = this.hasMembers(path);
+    const aggregate = (this.aggregates ??= parents([this.before, this.after])).has(path);
     if (aggregate && a.size > b.size) {
       const pushed = this.own.filter((c) => c.change === 'moved' && !isReserved(c.member));
       if (pushed.length === 0) return compatible(`grew ${what} into space no member used`);
@@ -144,8 +162,7 @@ class RecordJudge {
   }
 
   private retyped(path: string, b: string, a: string): Judgement {
-    const resized = this.own.find((c) => c.change === 'resized' && c.member === path);
-    if (resized) return breaking(`type ${b}→${a} changes its size`);
+    if (this.has('resized', path)) return breaking(`type ${b}→${a} changes its size`);
     return compatible(`type ${b}→${a}, same size and offset`);
   }
 
@@ -189,30 +206,26 @@ class RecordJudge {
     return [...out];
   }
 
-  private hasMembers(path: string): boolean {
-    const prefix = `${path}.`;
-    return [this.before, this.after].some((l) => l?.fields.some((f) => f.path.startsWith(prefix)));
-  }
-
-  /** Members without sub-members, under `parent` ('' = all). */
-  private leaves(l: RecordLayout, parent: string): FieldLayout[] {
-    const inScope = l.fields.filter((f) => !parent || f.path.startsWith(`${parent}.`));
-    return inScope.filter((f) => !inScope.some((g) => g.path.startsWith(`${f.path}.`)));
-  }
-
   /** Same place and size after the step (renames count as the same member). */
   private unchanged(f: FieldLayout): boolean {
-    return !this.own.some((c) => (c.change === 'moved' || c.change === 'resized' || c.change === 'removed') && c.member === f.path && !this.renamedTo.has(f.path));
+    if (this.renamedTo.has(f.path)) return true;
+    return !this.has('moved', f.path) && !this.has('resized', f.path) && !this.has('removed', f.path);
   }
 
   private findRenames(): void {
     const removed = this.own.filter((c) => c.change === 'removed').sort(byDepth);
-    const added = this.own.filter((c) => c.change === 'added');
+    const addedUnder = new Map<string, SymbolChange[]>();
+    for (const a of this.own) {
+      if (a.change !== 'added') continue;
+      const list = addedUnder.get(parentOf(a.member));
+      if (list) list.push(a);
+      else addedUnder.set(parentOf(a.member), [a]);
+    }
     const used = new Set<string>();
     for (const r of removed) {
       const parent = parentOf(r.member);
       const parentTo = this.renamedTo.get(parent) ?? parent;
-      const match = added.find((a) => !used.has(a.member) && parentOf(a.member) === parentTo
+      const match = addedUnder.get(parentTo)?.find((a) => !used.has(a.member)
         && (parentTo !== parent ? leafName(a.member) === leafName(r.member) : leafName(a.member) !== leafName(r.member))
         && sameFacts(r.before as FieldFacts, a.after as FieldFacts));
       if (!match) continue;
@@ -223,6 +236,22 @@ class RecordJudge {
   }
 }
 
+const byPath = (l: RecordLayout): Map<string, FieldLayout> => new Map(l.fields.map((f) => [f.path, f]));
+/** Paths that have sub-members, in any of the layouts. */
+function parents(layouts: (RecordLayout | undefined)[]): Set<string> {
+  const out = new Set<string>();
+  for (const l of layouts) {
+    for (const f of l?.fields ?? []) {
+      for (let p = parentOf(f.path); p && !out.has(p); p = parentOf(p)) out.add(p);
+    }
+  }
+  return out;
+}
+/** Members without sub-members. */
+const leaves = (l: RecordLayout): FieldLayout[] => {
+  const inner = parents([l]);
+  return l.fields.filter((f) => !inner.has(f.path));
+};
 
 const byDepth = (a: SymbolChange, b: SymbolChange): number => a.member.split('.').length - b.member.split('.').length;
 const sameFacts = (a: FieldFacts, b: FieldFacts): boolean =>

@@ -57,9 +57,19 @@ export async function blameEvents(
 
 /** The record-size, resized and ioctl events of the given commits, by commit. */
 export async function stepContext(db: Kysely<Database>, repo: string, commits: string[]): Promise<Map<string, EventRow[]>> {
+  return commits.length === 0 ? new Map() : byCommit(await runQueryFile<EventColumns>(db, 'step-context', { repo, commits }));
+}
+
+/** All of a record's events in the given commits, by commit. */
+export async function recordEventsAt(
+  db: Kysely<Database>, repo: string, header: string, name: string, commits: string[],
+): Promise<Map<string, EventRow[]>> {
+  return commits.length === 0 ? new Map() : byCommit(await runQueryFile<EventColumns>(db, 'record-events-at', { repo, header, name, commits }));
+}
+
+function byCommit(rows: EventColumns[]): Map<string, EventRow[]> {
   const out = new Map<string, EventRow[]>();
-  if (commits.length === 0) return out;
-  for (const r of await runQueryFile<EventColumns>(db, 'step-context', { repo, commits })) {
+  for (const r of rows) {
     let list = out.get(r.commit);
     if (!list) out.set(r.commit, (list = []));
     list.push(toEvent(r));
