@@ -112,6 +112,14 @@ describe('nightly-job behaviour', () => {
     expect(commitRow(keep)).toContain('"vanished":false');
     // The dropped commit's own rows are all still there.
     expect(rows.filter((l) => l.includes(`"commit":"${dropped}"`)).length).toBeGreaterThan(2);
+    // Blame leaves the vanished commit out and shows the one that replaced it, oldest first.
+    for (const symbol of ['foo', 'foo.c', 'FOO']) {
+      const b = cli([symbol, '--repo', r.dir, '--json']);
+      expect(b.status, b.stderr).toBe(0);
+      const shas = (JSON.parse(b.stdout) as { events: { commit: string }[] }).events.map((e) => e.commit);
+      expect(shas, symbol).not.toContain(dropped);
+      expect(shas.at(-1), symbol).toBe(replacement);
+    }
   });
 
   it('one run at a time: a held PGlite folder and a held advisory lock each give one line and exit 2', async () => {

@@ -47,12 +47,26 @@ export async function allNames(db: Kysely<Database>, repo: string): Promise<{ na
   return runQueryFile(db, 'names', { repo });
 }
 
-/** A symbol's events, oldest first; `member` '' = all of them, else that path, its sub-members and the record's own. */
+/**
+ * A symbol's events, oldest first (by the commits' topological order, then member and change),
+ * with their commits; events of vanished commits are left out. `member` '' = all of them, else
+ * that path, its sub-members and the record's own.
+ */
 export async function blameEvents(
   db: Kysely<Database>, repo: string, kind: SymbolKind, header: string, name: string, member: string,
 ): Promise<BlameEvent[]> {
-  const rows = await runQueryFile<EventColumns & CommitColumns>(db, 'blame-events', { repo, kind, header, name, member });
-  return rows.map((r) => ({ ...toEvent(r), commit: toCommit(r.commit, r) }));
+  const rows = await runQueryFile<EventColumns>(db, 'blame-events', { repo, kind, header, name, member });
+  if (rows.length === 0) return [];
+  const commits = new Map((await runQueryFile<CommitColumns & { sha: string }>(db, 'commits', { repo, commits: [...new Set(rows.map((r) => r.commit))] }))
+    .map((c) => [c.sha, toCommit(c.sha, c)]));
+  const out: BlameEvent[] = [];
+  for (const r of rows) {
+    const commit = commits.get(r.commit);
+    if (commit) out.push({ ...toEvent(r), commit });
+  }
+  // Plain code-unit comparison: what COLLATE "C" gives for these ASCII names.
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((a, b) => a.commit.topo - b.commit.topo || cmp(a.member, b.member) || cmp(a.change, b.change));
 }
 
 /** The record-size, resized and ioctl events of the given commits, by commit. */
