@@ -65,6 +65,7 @@ function run(label: string): { seconds: number; peakMiB: number; out: Record<str
   const peakMiB = Number(r.stderr.trim().split('\n').pop()) / 1024;
   const out = JSON.parse(r.stdout) as Record<string, unknown>;
   if (out.workerHeapCapLifted) console.log(`${label}: a worker outgrew the default ${out.workerHeapCapLifted as number} MiB heap cap; the run went on without it`);
+  if (out.workerRestarts) console.log(`${label}: layout workers filled their heap cap and were replaced ${out.workerRestarts as number} time(s)`);
   return { seconds, peakMiB, out };
 }
 

@@ -122,6 +122,26 @@ describe('nightly-job behaviour', () => {
     }
   });
 
+  it('a worker that fills its heap cap is replaced; a tree too big for a cap the user set ends the run, keeping what was stored', async () => {
+    const r = kernelRepo();
+    const small = r.git('rev-list', 'HEAD').split('\n');
+    // About a million tokens in one header: more than a 128 MiB worker heap holds, a real V8 out-of-memory.
+    const big = Array.from({ length: 60_000 }, (_, i) => `struct big${i} { int a; long b; char c[3]; };\n`).join('');
+    const bigCommit = r.commit('include/uapi/linux/big.h', big, 'a header too big for the cap');
+    // Two ABIs: one per worker thread (one ABI runs in the main thread, without a cap).
+    const out = indexCli([r.dir, '--abi', 'x86_64,i386', '--worker-heap', '128']);
+    expect(out.status, out.stderr).toBe(2);
+    // The first run stored the small commits, then new workers met the big one again with nothing stored.
+    // (Progress lines aside: 'indexing N commits to index'.)
+    expect(out.stderr.split('\n').filter((l) => l.startsWith('abi-blame:'))).toEqual([
+      'abi-blame: a layout worker filled its 128 MiB heap; going on from what is stored with new workers',
+      'abi-blame: a layout worker ran out of memory (--worker-heap 128); give it more with --worker-heap MiB',
+    ]);
+    const rows = (await dump({ pgliteDir: pgliteOf(join(r.dir, '.git')) })).split('\n');
+    for (const sha of small) expect(rows.some((l) => l.includes(`"sha":"${sha}"`)), sha).toBe(true);
+    expect(rows.some((l) => l.includes(bigCommit))).toBe(false);
+  });
+
   it('one run at a time: a held PGlite folder and a held advisory lock each give one line and exit 2', async () => {
     const r = kernelRepo();
     const held = await acquirePgliteDirLock(pgliteOf(join(r.dir, '.git')), { wait: false });

@@ -29,7 +29,8 @@ export interface IndexCommandOptions {
 /**
  * MiB of JavaScript heap per layout worker unless --worker-heap says otherwise: V8 lets garbage
  * grow to gigabytes before collecting it. Twice the live set a kernel-scale history needs
- * (BENCHMARKS.md); a tree that needs more runs on without the cap.
+ * (BENCHMARKS.md); workers that fill it are replaced, and a tree that needs more runs on without
+ * the cap.
  */
 const DEFAULT_WORKER_HEAP_MB = 700;
 
@@ -50,23 +51,37 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
     wait: opts.wait === true, jobs, workerHeapMb: heapMb, progress: opts.quiet || opts.json ? silent : progressFor(process.stderr, 'indexing'),
   });
   try {
-    let s: IndexSummary & { workerHeapCapLifted?: number };
     const started = performance.now();
-    try {
-      s = await run(workerHeapMb ?? DEFAULT_WORKER_HEAP_MB, opts.full === true);
-    } catch (e) {
-      // The default cap keeps a long history's memory flat; a tree too big for it is no error.
-      // What was stored stays, and the run goes on from there.
-      if (!(e instanceof WorkerMemoryError) || workerHeapMb !== undefined) throw e;
-      if (!opts.quiet && !opts.json) {
-        process.stderr.write(`abi-blame: a layout worker needed more than the default ${DEFAULT_WORKER_HEAP_MB} MiB; going on without a cap (--worker-heap sets one)\n`);
+    const before = { commits: 0, events: 0 };
+    let heapMb = workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
+    let full = opts.full === true;
+    let s: IndexSummary & { workerRestarts?: number; workerHeapCapLifted?: number };
+    let restarts = 0;
+    let lifted: number | undefined;
+    for (;;) {
+      try {
+        s = await run(heapMb, full);
+        break;
+      } catch (e) {
+        if (!(e instanceof WorkerMemoryError)) throw e;
+        const next = afterWorkerOutOfMemory(heapMb, workerHeapMb === undefined, e.stored?.commits ?? 0);
+        if (next === 'fail') throw e;
+        before.commits += e.stored?.commits ?? 0;
+        before.events += e.stored?.events ?? 0;
+        full = false;
+        if (next === 'lift') lifted = heapMb;
+        else restarts++;
+        if (!opts.quiet && !opts.json) {
+          process.stderr.write(next === 'lift'
+            ? `abi-blame: a layout worker needed more than the default ${heapMb} MiB; going on without a cap (--worker-heap sets one)\n`
+            : `abi-blame: a layout worker filled its ${heapMb} MiB heap; going on from what is stored with new workers\n`);
+        }
+        if (next === 'lift') heapMb = 0;
       }
-      const second = await run(0, false);
-      s = {
-        ...second, commits: second.commits + (e.stored?.commits ?? 0), events: second.events + (e.stored?.events ?? 0),
-        seconds: (performance.now() - started) / 1000, workerHeapCapLifted: DEFAULT_WORKER_HEAP_MB,
-      };
     }
+    s = { ...s, commits: s.commits + before.commits, events: s.events + before.events, seconds: (performance.now() - started) / 1000 };
+    if (restarts > 0) s.workerRestarts = restarts;
+    if (lifted !== undefined) s.workerHeapCapLifted = lifted;
     if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else if (s.upToDate) process.stdout.write(`${s.repo}: up to date (${s.database}, ${s.seconds.toFixed(2)} s)\n`);
     else {
@@ -77,4 +92,17 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
     if (e instanceof GitInputError || e instanceof StoreInputError || e instanceof IndexInputError || e instanceof WorkerMemoryError) fail(e.message);
     throw e;
   }
+}
+
+/**
+ * What a run does when a layout worker ran out of heap. A worker's live set grows over a long
+ * history (its caches and memos fill, the held states grow with the headers: about 10 MiB per
+ * 1,000 commits of the synthetic one, BENCHMARKS.md), and new workers start with none of it: if
+ * the run stored anything, the next goes on from there under the same cap, which keeps memory
+ * where the user or the default put it. A run that stored nothing met a tree that needs
+ * more: the default cap is lifted, a cap the user set ends the run with its message.
+ */
+export function afterWorkerOutOfMemory(heapMb: number, defaultCap: boolean, storedCommits: number): 'restart' | 'lift' | 'fail' {
+  if (storedCommits > 0) return 'restart';
+  return defaultCap && heapMb !== 0 ? 'lift' : 'fail';
 }

@@ -177,6 +177,8 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       await writing;
     } catch (e) {
       if (e instanceof WorkerMemoryError) {
+        // The commits finished before the failure are whole: stored, the next run starts after them.
+        await flush().catch(() => {});
         await writing.catch(() => {});
         e.stored = stored;
       }
