@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { ABI_NAMES } from '../src/layout/model.js';
 import { blame } from '../src/report/blame.js';
 import { parseSymbol } from '../src/report/symbol-query.js';
-import { embeddedDbDir, openStore } from '../src/store/db.js';
+import { embeddedDbDir, openStore, QUERY_BUFFERS_MB } from '../src/store/db.js';
 import { readRepo } from '../src/store/queries.js';
 
 const { values } = parseArgs({ options: {
@@ -19,7 +19,7 @@ const { values } = parseArgs({ options: {
 } });
 if (!values.repo) throw new Error('--repo DIR: an indexed repository');
 const gitDir = execFileSync('git', ['-C', values.repo, 'rev-parse', '--absolute-git-dir'], { encoding: 'utf8' }).trim();
-const store = await openStore({ url: values.db, pgliteDir: embeddedDbDir(gitDir) });
+const store = await openStore({ url: values.db, pgliteDir: embeddedDbDir(gitDir), pgliteBuffersMb: QUERY_BUFFERS_MB });
 const repo = (await readRepo(store.db, gitDir))!;
 if (!repo) throw new Error(`${values.repo} is not indexed in ${store.where}`);
 

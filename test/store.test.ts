@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_URL, freshPostgresUrl, postgresReachable, SKIP_POSTGRES } from './support/postgres.js';
 import type { AbiName, RecordLayout } from '../src/layout/model.js';
-import { openStore, type Store } from '../src/store/db.js';
+import { openStore, QUERY_BUFFERS_MB, type Store } from '../src/store/db.js';
 import { StoreInputError } from '../src/store/errors.js';
 import { acquirePgliteDirLock, acquireRunLock, pgliteLockPath } from '../src/store/lock.js';
 import { migrate, migrationsDir, splitSql } from '../src/store/migrations.js';
@@ -369,6 +369,21 @@ describe('opening a database that cannot be used', () => {
     { cwd: join(import.meta.dirname, '..'), encoding: 'utf8', timeout: 20_000 });
     expect(r.signal).toBeNull();
     expect(r.stdout.trim()).toBe('database postgres://127.0.0.1:1/x: connection refused');
+  });
+});
+
+describe('PGlite shared buffers', () => {
+  it('are the query commands\' size when asked, Postgres\'s default otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abi-blame-buffers-'));
+    for (const [mb, shown] of [[QUERY_BUFFERS_MB, `${QUERY_BUFFERS_MB}MB`], [undefined, '128MB']] as const) {
+      const store = await openStore({ pgliteDir: dir, pgliteBuffersMb: mb });
+      try {
+        const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(store.db);
+        expect(rows[0]!.shared_buffers).toBe(shown);
+      } finally {
+        await store.close();
+      }
+    }
   });
 });
 

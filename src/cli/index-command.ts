@@ -69,14 +69,12 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
         before.commits += e.stored?.commits ?? 0;
         before.events += e.stored?.events ?? 0;
         full = false;
-        if (next === 'lift') lifted = heapMb;
+        const notice = next === 'lift'
+          ? `a layout worker needed more than the default ${heapMb} MiB; going on without a cap (--worker-heap sets one)`
+          : `a layout worker filled its ${heapMb} MiB heap; going on from what is stored with new workers`;
+        if (!opts.quiet && !opts.json) process.stderr.write(`abi-blame: ${notice}\n`);
+        if (next === 'lift') [lifted, heapMb] = [heapMb, 0];
         else restarts++;
-        if (!opts.quiet && !opts.json) {
-          process.stderr.write(next === 'lift'
-            ? `abi-blame: a layout worker needed more than the default ${heapMb} MiB; going on without a cap (--worker-heap sets one)\n`
-            : `abi-blame: a layout worker filled its ${heapMb} MiB heap; going on from what is stored with new workers\n`);
-        }
-        if (next === 'lift') heapMb = 0;
       }
     }
     s = { ...s, commits: s.commits + before.commits, events: s.events + before.events, seconds: (performance.now() - started) / 1000 };
@@ -102,7 +100,7 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
  * where the user or the default put it. A run that stored nothing met a tree that needs
  * more: the default cap is lifted, a cap the user set ends the run with its message.
  */
-export function afterWorkerOutOfMemory(heapMb: number, defaultCap: boolean, storedCommits: number): 'restart' | 'lift' | 'fail' {
+function afterWorkerOutOfMemory(heapMb: number, defaultCap: boolean, storedCommits: number): 'restart' | 'lift' | 'fail' {
   if (storedCommits > 0) return 'restart';
   return defaultCap && heapMb !== 0 ? 'lift' : 'fail';
 }

@@ -11,7 +11,7 @@ import { GitInputError } from '../git/errors.js';
 import { GitRepo } from '../git/repo.js';
 import { headerPathspecs, IndexInputError } from '../indexer/repo-layout.js';
 import { ABI_NAMES, type AbiName } from '../layout/model.js';
-import { embeddedDbDir, openStore, type Store } from '../store/db.js';
+import { embeddedDbDir, openStore, QUERY_BUFFERS_MB, type Store } from '../store/db.js';
 import { StoreInputError } from '../store/errors.js';
 import { commitMeta } from '../store/history.js';
 import { acquirePgliteDirLock, type HeldLock } from '../store/lock.js';
@@ -64,7 +64,7 @@ export async function withRepo<T>(
   try {
     if (opts.index !== false && (url || existsSync(pgliteDir))) {
       if (!url) lock = await guard(acquirePgliteDirLock(pgliteDir, { wait: false }));
-      store = await guard(openStore({ url, pgliteDir }));
+      store = await guard(openStore({ url, pgliteDir, pgliteBuffersMb: QUERY_BUFFERS_MB }));
     }
     const known = store && (await readRepo(store.db, git.gitDir));
     if (!known) {

@@ -27,7 +27,18 @@ export interface OpenOptions {
   pgliteDir?: string;
   /** Postgres connect timeout (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * PGlite's shared buffers, MiB (default Postgres's 128). Every process that opens PGlite zeroes
+   * them first: most of the half second a short command spends starting the database.
+   */
+  pgliteBuffersMb?: number;
 }
+
+/**
+ * PGlite's shared buffers for the query commands (blame, show, diff): they read a few thousand
+ * pages at most, and start several times faster than with Postgres's 128 MiB (BENCHMARKS.md).
+ */
+export const QUERY_BUFFERS_MB = 16;
 
 /** The embedded database of a repository, in its git dir (it goes where the repository goes). */
 export const embeddedDbDir = (gitDir: string): string => join(gitDir, 'abi-blame', 'pglite');
@@ -35,7 +46,7 @@ export const embeddedDbDir = (gitDir: string): string => join(gitDir, 'abi-blame
 export async function openStore(opts: OpenOptions): Promise<Store> {
   const url = opts.url || process.env.DATABASE_URL;
   if (url) return openPostgres(url, opts.connectTimeoutMs ?? 10_000);
-  if (opts.pgliteDir) return openPglite(opts.pgliteDir);
+  if (opts.pgliteDir) return openPglite(opts.pgliteDir, opts.pgliteBuffersMb);
   throw new StoreInputError('no database: pass --db postgres://... or set DATABASE_URL');
 }
 
@@ -59,7 +70,7 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Stor
   return { db, kind: 'postgres', where, close: () => db.destroy() };
 }
 
-async function openPglite(dir: string): Promise<Store> {
+async function openPglite(dir: string, buffersMb: number | undefined): Promise<Store> {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
@@ -69,7 +80,8 @@ async function openPglite(dir: string): Promise<Store> {
   try {
     // Loaded only when used: a sizeable module that commands on PostgreSQL need not pay for.
     const { PGlite: Lite } = await import('@electric-sql/pglite');
-    pglite = await Lite.create(dir);
+    const startParams = buffersMb ? [...Lite.defaultStartParams, '-c', `shared_buffers=${buffersMb}MB`] : undefined;
+    pglite = await Lite.create(dir, { startParams });
   } catch (e) {
     throw new StoreInputError(`database ${dir}: cannot open PGlite folder: ${describeError(e)}`, { cause: e });
   }
