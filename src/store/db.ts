@@ -29,14 +29,14 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /**
    * PGlite's shared buffers, MiB (default Postgres's 128). Every process that opens PGlite zeroes
-   * them first: most of the half second a short command spends starting the database.
+   * them first: 46 % of PGlite.create with 128 MiB (BENCHMARKS.md).
    */
   pgliteBuffersMb?: number;
 }
 
 /**
  * PGlite's shared buffers for the query commands (blame, show, diff): they read a few thousand
- * pages at most, and start several times faster than with Postgres's 128 MiB (BENCHMARKS.md).
+ * pages at most, and start about 0.3 s sooner than with Postgres's 128 MiB (BENCHMARKS.md).
  */
 export const QUERY_BUFFERS_MB = 16;
 
