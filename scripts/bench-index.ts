@@ -1,12 +1,12 @@
 // Benchmark (npm run bench:index): `abi-blame index` on the synthetic kernel-scale repository
 // (scripts/bench/gen-synthetic-repo.ts: 1,000,000 commits, 30,000 touching uapi headers, merges),
 // all 13 ABIs, embedded PGlite and Postgres.
-//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50] [--db postgres://...] [--cpu-prof DIR]
+//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50] [--db postgres://...] [--cpu-prof DIR] [--worker-heap MiB]
 // Phase 1 indexes the history up to REF (default: the whole history) and reports commits per
 // second, projected to the whole synthetic history and to the real kernel's uapi history.
 // Phase 2 moves a ref ~50 header commits further (a day of kernel work) and times that run.
 // Phase 3 times a run with nothing new. Needs `npm run build`. --keep: leave the indexed clone in
-// place (its path is printed) for `npm run bench:blame -- --repo DIR`. --cpu-prof DIR: each phase's run
+// place (its path is printed) for `npm run bench:blame -- --repo DIR`. --worker-heap: passed to index. --cpu-prof DIR: each phase's run
 // writes its threads' profiles to DIR/<phase> (summary: npx tsx scripts/bench/cpuprofile-summary.ts DIR/day).
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     'kernel-commits': { type: 'string', default: '30000' },
     'cpu-prof': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'worker-heap': { type: 'string' },
   },
 });
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
@@ -56,7 +57,8 @@ const refArgs = ['--ref', 'refs/heads/bench'];
 
 function run(label: string): { seconds: number; peakMiB: number; out: Record<string, unknown> } {
   const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(values['cpu-prof'], label.replaceAll(' ', '-'))}`] : [];
-  const args = [...prof, CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...(values.db ? ['--db', values.db] : [])];
+  const heap = values['worker-heap'] ? ['--worker-heap', values['worker-heap']] : [];
+  const args = [...prof, CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...heap, ...(values.db ? ['--db', values.db] : [])];
   const t0 = performance.now();
   // node runs the CLI directly (for --cpu-prof), so the environment its first line sets is set here.
   const r = spawnSync('/usr/bin/time', ['-f', '%M', 'node', ...args], { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '2', ...process.env, DATABASE_URL: '' } });

@@ -131,10 +131,10 @@ describe('nightly-job behaviour', () => {
     // Two ABIs: one per worker thread (one ABI runs in the main thread, without a cap).
     const out = indexCli([r.dir, '--abi', 'x86_64,i386', '--worker-heap', '128']);
     expect(out.status, out.stderr).toBe(2);
-    // The first run stored the small commits, then new workers met the big one again with nothing stored.
+    // The first workers laid out the small commits, then new ones met the big one again and laid out nothing.
     // (Progress lines aside: 'indexing N commits to index'.)
     expect(out.stderr.split('\n').filter((l) => l.startsWith('abi-blame:'))).toEqual([
-      'abi-blame: a layout worker filled its 128 MiB heap; going on from what is stored with new workers',
+      'abi-blame: a layout worker filled its 128 MiB heap; new workers go on under the same cap',
       'abi-blame: a layout worker ran out of memory (--worker-heap 128); give it more with --worker-heap MiB',
     ]);
     const rows = (await dump({ pgliteDir: pgliteOf(join(r.dir, '.git')) })).split('\n');

@@ -29,8 +29,8 @@ export interface IndexCommandOptions {
 /**
  * MiB of JavaScript heap per layout worker unless --worker-heap says otherwise: V8 lets garbage
  * grow to gigabytes before collecting it. Twice the live set a kernel-scale history needs
- * (BENCHMARKS.md); workers that fill it are replaced, and a tree that needs more runs on without
- * the cap.
+ * (BENCHMARKS.md); workers that fill it after laying out commits are replaced (runIndex), and
+ * a tree that needs more runs on without the cap.
  */
 const DEFAULT_WORKER_HEAP_MB = 700;
 
@@ -46,39 +46,39 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
   if (workerHeapMb !== undefined && (!Number.isInteger(workerHeapMb) || (workerHeapMb !== 0 && workerHeapMb < 128))) {
     fail(`--worker-heap ${opts.workerHeap}: expected MiB, at least 128 (0: no cap)`);
   }
+  const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`abi-blame: ${line}\n`);
   const run = (heapMb: number, full: boolean): Promise<IndexSummary> => runIndex({
     repoPath, spec, abis, refs: opts.ref, db: opts.db, fetch: opts.fetch === true, full,
     wait: opts.wait === true, jobs, workerHeapMb: heapMb, progress: opts.quiet || opts.json ? silent : progressFor(process.stderr, 'indexing'),
+    onWorkerRestart: () => say(`a layout worker filled its ${heapMb} MiB heap; new workers go on under the same cap`),
   });
   try {
     const started = performance.now();
-    const before = { commits: 0, events: 0 };
+    const before = { commits: 0, events: 0, workerRestarts: 0 };
     let heapMb = workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
     let full = opts.full === true;
-    let s: IndexSummary & { workerRestarts?: number; workerHeapCapLifted?: number };
-    let restarts = 0;
+    let s: IndexSummary & { workerHeapCapLifted?: number };
     let lifted: number | undefined;
     for (;;) {
       try {
         s = await run(heapMb, full);
         break;
       } catch (e) {
-        if (!(e instanceof WorkerMemoryError)) throw e;
-        const next = afterWorkerOutOfMemory(heapMb, workerHeapMb === undefined, e.stored?.commits ?? 0);
-        if (next === 'fail') throw e;
+        // runIndex replaces workers that fill their heap after laying out commits; one that fills
+        // it before laying out any met a tree that needs more. Under the default cap the run goes
+        // on without one; a cap the user set is theirs: the run ends with its message.
+        if (!(e instanceof WorkerMemoryError) || workerHeapMb !== undefined || heapMb === 0) throw e;
         before.commits += e.stored?.commits ?? 0;
         before.events += e.stored?.events ?? 0;
+        before.workerRestarts += e.workerRestarts ?? 0;
         full = false;
-        const notice = next === 'lift'
-          ? `a layout worker needed more than the default ${heapMb} MiB; going on without a cap (--worker-heap sets one)`
-          : `a layout worker filled its ${heapMb} MiB heap; going on from what is stored with new workers`;
-        if (!opts.quiet && !opts.json) process.stderr.write(`abi-blame: ${notice}\n`);
-        if (next === 'lift') [lifted, heapMb] = [heapMb, 0];
-        else restarts++;
+        say(`a layout worker needed more than the default ${heapMb} MiB; going on without a cap (--worker-heap sets one)`);
+        [lifted, heapMb] = [heapMb, 0];
       }
     }
+    const workerRestarts = (s.workerRestarts ?? 0) + before.workerRestarts;
     s = { ...s, commits: s.commits + before.commits, events: s.events + before.events, seconds: (performance.now() - started) / 1000 };
-    if (restarts > 0) s.workerRestarts = restarts;
+    if (workerRestarts > 0) s.workerRestarts = workerRestarts;
     if (lifted !== undefined) s.workerHeapCapLifted = lifted;
     if (opts.json) process.stdout.write(`${JSON.stringify(s)}\n`);
     else if (s.upToDate) process.stdout.write(`${s.repo}: up to date (${s.database}, ${s.seconds.toFixed(2)} s)\n`);
@@ -90,17 +90,4 @@ export async function indexCommand(repoArg: string | undefined, opts: IndexComma
     if (e instanceof GitInputError || e instanceof StoreInputError || e instanceof IndexInputError || e instanceof WorkerMemoryError) fail(e.message);
     throw e;
   }
-}
-
-/**
- * What a run does when a layout worker ran out of heap. A worker's live set grows over a long
- * history (its caches and memos fill, the held states grow with the headers: about 10 MiB per
- * 1,000 commits of the synthetic one, BENCHMARKS.md), and new workers start with none of it: if
- * the run stored anything, the next goes on from there under the same cap, which keeps memory
- * where the user or the default put it. A run that stored nothing met a tree that needs
- * more: the default cap is lifted, a cap the user set ends the run with its message.
- */
-function afterWorkerOutOfMemory(heapMb: number, defaultCap: boolean, storedCommits: number): 'restart' | 'lift' | 'fail' {
-  if (storedCommits > 0) return 'restart';
-  return defaultCap && heapMb !== 0 ? 'lift' : 'fail';
 }

@@ -7,6 +7,12 @@ import type { PoolMessage, WorkerInit } from './pool.js';
 
 const init = workerData as WorkerInit;
 const layouter = new CommitLayouter(init.spec, init.abis, init.archive, init.worker);
+/**
+ * Fault injection for test/worker-restart.test.ts: a worker that has laid out this many commits
+ * fills its heap instead of answering, a real V8 out-of-memory at a known point of a run.
+ */
+const fillHeapAt = Number(process.env.ABI_BLAME_TEST_FILL_HEAP_AT) || 0;
+let laidOut = 0;
 
 parentPort!.on('message', (m: PoolMessage) => {
   try {
@@ -18,8 +24,17 @@ parentPort!.on('message', (m: PoolMessage) => {
       }
     } else if (m.type === 'forget') layouter.forget(m.sha);
     else if (m.type === 'provide') layouter.provide(m.sha, m.files, m.base);
-    else parentPort!.postMessage({ ok: true, result: layouter.commit(m.job) });
+    else {
+      const result = layouter.commit(m.job);
+      if (++laidOut === fillHeapAt) fillHeap();
+      parentPort!.postMessage({ ok: true, result });
+    }
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });
   }
 });
+
+function fillHeap(): never {
+  const hog: unknown[] = [];
+  for (let i = 0; ; i++) hog.push({ i, text: `${i}` });
+}

@@ -169,8 +169,9 @@ function workerLane(init: WorkerInit, heapMb: number | undefined): Lane {
 }
 
 export class WorkerMemoryError extends Error {
-  /** What the run had stored before it failed (set by runIndex). */
+  /** What the run had stored before it failed, and how often it had replaced its workers (set by runIndex). */
   stored?: { commits: number; events: number };
+  workerRestarts?: number;
 }
 
 /** The same in this thread: under a TypeScript runner (tests), or when one core is all there is. */

@@ -21,7 +21,7 @@ import { withTexts, type FileChange } from './commit-tree.js';
 import { detectRepoLayout, headerPathspecs, IndexInputError } from './repo-layout.js';
 import { LayoutPool, WorkerMemoryError } from './pool.js';
 import { prepareUnitArchive } from './unit-archive.js';
-import type { CommitLayouts } from './commit-layouts.js';
+import type { CommitJob, CommitLayouts } from './commit-layouts.js';
 import type { Progress } from './progress.js';
 
 export { detectRepoLayout, headerPathspecs, IndexInputError } from './repo-layout.js';
@@ -39,6 +39,8 @@ export interface IndexOptions {
   jobs?: number;
   /** MiB per layout worker's heap (see LayoutPool); 0 or undefined: no cap. */
   workerHeapMb?: number;
+  /** A worker filled its heap after laying out commits, and new workers take over. */
+  onWorkerRestart?: () => void;
   progress: Progress;
 }
 
@@ -50,6 +52,8 @@ export interface IndexSummary {
   events: number;
   vanished: number;
   seconds: number;
+  /** Times the layout workers filled their heap cap and were replaced. */
+  workerRestarts?: number;
 }
 
 /** Commits per transaction, unless a batch has taken this long already. */
@@ -118,8 +122,13 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     const between = async (from: string, to: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(to, from, pathspecs));
     const poolOptions = { workers: opts.jobs, workerHeapMb: opts.workerHeapMb };
     const archive = prepareUnitArchive(unitArchiveDirs(repo.gitDir, url), LayoutPool.workers(opts.abis, poolOptions));
-    pool = new LayoutPool(spec, opts.abis, wholeTree, between, { ...poolOptions, archive });
-    pool.plan(todo);
+    /** Workers for the commits from todo[from] on (a new pool holds no state: parents come as trees). */
+    const newPool = (from: number): LayoutPool => {
+      const p = new LayoutPool(spec, opts.abis, wholeTree, between, { ...poolOptions, archive });
+      p.plan(todo.slice(from));
+      return p;
+    };
+    pool = newPool(0);
 
     let topo = (await maxTopo(db, repoKey)) + 1;
     let batch: CommitWrite[] = [];
@@ -145,10 +154,35 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     };
     // Up to IN_FLIGHT commits are queued at the workers while git reads the next ones and the
     // store writes the finished ones.
-    const inFlight: { c: (typeof todo)[number]; result: Promise<CommitLayouts> }[] = [];
+    const inFlight: { at: number; job: CommitJob; result: Promise<CommitLayouts> }[] = [];
+    const submit = (at: number, job: CommitJob): void => {
+      const result = pool!.submit(job);
+      // A failed worker rejects every commit in flight: the first is handled where it is awaited,
+      // the rest must not end the process as unhandled (with a stack trace).
+      result.catch(() => {});
+      inFlight.push({ at, job, result });
+    };
+    /** Commits the current workers laid out: none, and a worker out of memory means the tree needs more. */
+    let finishedByPool = 0;
     const finishOne = async (): Promise<void> => {
-      const { c, result } = inFlight.shift()!;
-      const r = await result;
+      let r: CommitLayouts;
+      try {
+        r = await inFlight[0]!.result;
+      } catch (e) {
+        if (!(e instanceof WorkerMemoryError) || finishedByPool === 0) throw e;
+        // A worker's caches and memos filled its heap over a long history: new workers, empty
+        // caches, the same cap, and the commits in flight again (not a new run: walking a
+        // kernel-sized history again costs tens of seconds).
+        await pool!.close();
+        pool = newPool(inFlight[0]!.at);
+        finishedByPool = 0;
+        summary.workerRestarts = (summary.workerRestarts ?? 0) + 1;
+        opts.onWorkerRestart?.();
+        for (const { at, job } of inFlight.splice(0)) submit(at, job);
+        return finishOne();
+      }
+      finishedByPool++;
+      const c = todo[inFlight.shift()!.at]!;
       batch.push({
         commit: {
           sha: c.sha, parents: c.parents, authorName: c.authorName, authorEmail: c.authorEmail,
@@ -162,14 +196,9 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
       if (batch.length >= BATCH_COMMITS || performance.now() - batchStarted > BATCH_MS) await flush();
     };
     try {
-      for (const c of todo) {
+      for (const [at, c] of todo.entries()) {
         const paths = c.parents[0] ? await changed.changes(c.sha) : await repo.changedPaths(c.sha, undefined, pathspecs);
-        const changes = await withTexts(reader, paths);
-        const result = pool.submit({ sha: c.sha, parents: c.parents, changes });
-        // A failed worker rejects every commit in flight: the first is thrown where it is awaited,
-        // the rest must not end the process as unhandled (with a stack trace).
-        result.catch(() => {});
-        inFlight.push({ c, result });
+        submit(at, { sha: c.sha, parents: c.parents, changes: await withTexts(reader, paths) });
         if (inFlight.length >= IN_FLIGHT) await finishOne();
       }
       while (inFlight.length > 0) await finishOne();
@@ -181,6 +210,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
         await flush().catch(() => {});
         await writing.catch(() => {});
         e.stored = stored;
+        e.workerRestarts = summary.workerRestarts;
       }
       throw e;
     }
