@@ -2,7 +2,7 @@
 // from the archive must be exactly what it would have computed, and the archive must actually be
 // used (a run starting where the last ended, a fork point the last run laid out).
 
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -66,6 +66,54 @@ describe.skipIf(skipLinux)('the unit archive across runs', () => {
     const fromScratch = toAbiLayout(new TreeLayouter('x86_64', spec).compute(new MemoryTree(older)).state);
     expect(toAbiLayout(fork.state)).toEqual(fromScratch);
     a2.close();
+  });
+
+  it('never writes over the segments of an archive made with the same config', { timeout: 120_000 }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
+    // Small segments: the first worker finishes many (each with its index) before it is gone.
+    const config = { ...prepareUnitArchive(root, 1)!, segmentBytes: 64 << 10 };
+    const first = new UnitArchive(config, 0, ['x86_64']);
+    const l1 = new TreeLayouter('x86_64', spec, new UnitCache(), true, first.forAbi('x86_64'));
+    const olderState = l1.compute(new MemoryTree(older)).state;
+    const newerUpdate = l1.compute(new MemoryTree(newer), olderState);
+    // Its last segment finished too (a worker that runs out of heap leaves it unfinished: unread).
+    first.close();
+    expect(readdirSync(config.dir).filter((f) => f.endsWith('.idx')).length).toBeGreaterThan(10);
+    // A worker with its number and its config (as runIndex gave the workers replacing others until
+    // it made a config per set of workers) lays out trees of its own.
+    const second = new UnitArchive(config, 0, ['x86_64']);
+    const l2 = new TreeLayouter('x86_64', spec, new UnitCache(), true, second.forAbi('x86_64'));
+    const edited = { ...older, 'include/uapi/linux/types.h': newer['include/uapi/linux/types.h']!.replace('7\n', '8\n') };
+    expect(l2.compute(new MemoryTree(edited), newerUpdate.state).recomputed.size).toBeGreaterThan(100);
+    second.close();
+
+    // A later run takes the older tree's units from what the first wrote, all of them.
+    const third = new UnitArchive(prepareUnitArchive(root, 1)!, 0, ['x86_64']);
+    const store = counted(third.forAbi('x86_64'));
+    const fork = new TreeLayouter('x86_64', spec, new UnitCache(), true, store).compute(new MemoryTree(older), newerUpdate.state);
+    expect(store.hits).toBe(fork.recomputed.size);
+    expect(toAbiLayout(fork.state)).toEqual(toAbiLayout(olderState));
+    third.close();
+  });
+
+  it('takes a unit whose bytes changed on disk for a miss, not for a unit', { timeout: 120_000 }, () => {
+    const root = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
+    const first = new UnitArchive(prepareUnitArchive(root, 1)!, 0, ['x86_64']);
+    const l1 = new TreeLayouter('x86_64', spec, new UnitCache(), true, first.forAbi('x86_64'));
+    const olderState = l1.compute(new MemoryTree(older)).state;
+    const newerUpdate = l1.compute(new MemoryTree(newer), olderState);
+    first.close();
+    // One letter in ten thousand shifted, in every segment: most parts still decode, to other names.
+    const config = prepareUnitArchive(root, 1)!;
+    for (const f of readdirSync(config.dir).filter((n) => n.endsWith('.bin'))) {
+      const bytes = readFileSync(join(config.dir, f));
+      for (let i = 0; i < bytes.length; i += 10_007) if (bytes[i]! >= 0x61 && bytes[i]! < 0x7a) bytes[i]! += 1;
+      writeFileSync(join(config.dir, f), bytes);
+    }
+    const store = counted(new UnitArchive(config, 0, ['x86_64']).forAbi('x86_64'));
+    const fork = new TreeLayouter('x86_64', spec, new UnitCache(), true, store).compute(new MemoryTree(older), newerUpdate.state);
+    expect(store.hits).toBeLessThan(fork.recomputed.size);
+    expect(toAbiLayout(fork.state)).toEqual(toAbiLayout(olderState));
   });
 
   it('keeps nothing a killed run left half written, nor another engine\'s units', () => {

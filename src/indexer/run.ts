@@ -121,9 +121,13 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     const wholeTree = async (sha: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(sha, undefined, pathspecs));
     const between = async (from: string, to: string): Promise<FileChange[]> => withTexts(reader, await repo.changedPaths(to, from, pathspecs));
     const poolOptions = { workers: opts.jobs, workerHeapMb: opts.workerHeapMb };
-    const archive = prepareUnitArchive(unitArchiveDirs(repo.gitDir, url), LayoutPool.workers(opts.abis, poolOptions));
-    /** Workers for the commits from todo[from] on (a new pool holds no state: parents come as trees). */
+    /**
+     * Workers for the commits from todo[from] on (a new pool holds no state: parents come as trees).
+     * Each pool's workers write segments of their own: new workers named like the ones they
+     * replace wrote over the segments those had finished, which other lookups still read.
+     */
     const newPool = (from: number): LayoutPool => {
+      const archive = prepareUnitArchive(unitArchiveDirs(repo.gitDir, url), LayoutPool.workers(opts.abis, poolOptions));
       const p = new LayoutPool(spec, opts.abis, wholeTree, between, { ...poolOptions, archive });
       p.plan(todo.slice(from));
       return p;

@@ -36,8 +36,13 @@ export interface ArchiveConfig {
   dir: string;
   /** Bytes this worker may write in one run before dropping its own oldest segments. */
   runBudget: number;
-  /** Names this run's segments. */
+  /**
+   * Names the segments of one set of workers: a set that replaces another in the same run (its
+   * workers filled their heaps) gets a config of its own from prepareUnitArchive.
+   */
   run: string;
+  /** Bytes per segment (default 32 MiB; tests make them small). */
+  segmentBytes?: number;
 }
 
 type UnitHead = Pick<UnitResult, 'entry' | 'closure' | 'borrowed'>;
@@ -93,11 +98,14 @@ function prepareIn(root: string, budget: number, workers: number): ArchiveConfig
       kept += s.bytes;
       if (kept > budget / 2 && !tips.has(s.name)) for (const f of [s.name, idxOf(s.name)]) rmSync(join(dir, f), { force: true });
     }
-    return { dir, runBudget: budget / 2 / Math.max(1, workers), run: `${Date.now().toString(36)}-${process.pid}` };
+    return { dir, runBudget: budget / 2 / Math.max(1, workers), run: `${Date.now().toString(36)}-${process.pid}-${++prepared}` };
   } catch {
     return undefined; // not writable here
   }
 }
+
+/** Configs made by this process: two in the same millisecond still name different segments. */
+let prepared = 0;
 
 const idxOf = (segment: string): string => segment.replace(/\.bin$/, '.idx');
 const binOf = (idx: string): string => idx.replace(/\.idx$/, '.bin');
@@ -270,10 +278,15 @@ export class UnitArchive {
     }
   }
 
+  /**
+   * A part's bytes, checked against their hash: what is not what was written (a segment rewritten
+   * or cut short behind the index's back) is a miss, never a unit laid out from other bytes.
+   */
   private read(p: Part): Buffer {
     this.touch(p.segment);
     const buf = Buffer.allocUnsafe(p.length);
     if (readSync(p.segment.fd!, buf, 0, p.length, p.offset) !== p.length) throw new Error('short read');
+    if (createHash('sha1').update(buf).digest('base64url') !== p.hash) throw new Error('part changed');
     return buf;
   }
 
@@ -316,10 +329,11 @@ export class UnitArchive {
   /** The segment being written, a new one when there is none or it is full. */
   private current(): Segment {
     const last = this.written.at(-1);
-    if (last && !last.complete && last.bytes < SEGMENT_BYTES) return last;
+    if (last && !last.complete && last.bytes < (this.config.segmentBytes ?? SEGMENT_BYTES)) return last;
     this.finishSegment();
     const name = `seg-${this.config.run}-${this.worker}-${this.written.length + this.dropped}.bin`;
-    const seg: Segment = { name, fd: openSync(join(this.config.dir, name), 'w+'), bytes: 0, complete: false, ownRun: true, touched: true, entries: [] };
+    // 'wx': a segment of the same name is someone's complete one, never to be written over.
+    const seg: Segment = { name, fd: openSync(join(this.config.dir, name), 'wx+'), bytes: 0, complete: false, ownRun: true, touched: true, entries: [] };
     this.segments.set(name, seg);
     this.written.push(seg);
     this.dropOldest();
