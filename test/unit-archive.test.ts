@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryTree } from '../src/git/file-tree.js';
 import { toAbiLayout, TreeLayouter, type UnitStore } from '../src/layout/tree-state.js';
 import { UnitCache } from '../src/layout/unit-cache.js';
-import { prepareUnitArchive, UnitArchive } from '../src/indexer/unit-archive.js';
+import { prepareUnitArchive, UnitArchive, type ArchiveConfig } from '../src/indexer/unit-archive.js';
 import { cloneBundle, dump, indexCli, LAYOUTS, layoutFile } from './support/index-cli.js';
 import { LINUX_SRC, missing, readTree, SHARED } from './support/linux.js';
 
@@ -68,16 +68,22 @@ describe.skipIf(skipLinux)('the unit archive across runs', () => {
     a2.close();
   });
 
+  /** A run of one worker: the older tree, then the newer one from it, written to the archive. */
+  const olderThenNewer = (config: ArchiveConfig) => {
+    const archive = new UnitArchive(config, 0, ['x86_64']);
+    const layouter = new TreeLayouter('x86_64', spec, new UnitCache(), true, archive.forAbi('x86_64'));
+    const olderState = layouter.compute(new MemoryTree(older)).state;
+    const newerUpdate = layouter.compute(new MemoryTree(newer), olderState);
+    archive.close();
+    return { olderState, newerUpdate };
+  };
+
   it('never writes over the segments of an archive made with the same config', { timeout: 120_000 }, () => {
     const root = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
     // Small segments: the first worker finishes many (each with its index) before it is gone.
     const config = { ...prepareUnitArchive(root, 1)!, segmentBytes: 64 << 10 };
-    const first = new UnitArchive(config, 0, ['x86_64']);
-    const l1 = new TreeLayouter('x86_64', spec, new UnitCache(), true, first.forAbi('x86_64'));
-    const olderState = l1.compute(new MemoryTree(older)).state;
-    const newerUpdate = l1.compute(new MemoryTree(newer), olderState);
     // Its last segment finished too (a worker that runs out of heap leaves it unfinished: unread).
-    first.close();
+    const { olderState, newerUpdate } = olderThenNewer(config);
     expect(readdirSync(config.dir).filter((f) => f.endsWith('.idx')).length).toBeGreaterThan(10);
     // A worker with its number and its config (as runIndex gave the workers replacing others until
     // it made a config per set of workers) lays out trees of its own.
@@ -98,12 +104,9 @@ describe.skipIf(skipLinux)('the unit archive across runs', () => {
 
   it('takes a unit whose bytes changed on disk for a miss, not for a unit', { timeout: 120_000 }, () => {
     const root = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
-    const first = new UnitArchive(prepareUnitArchive(root, 1)!, 0, ['x86_64']);
-    const l1 = new TreeLayouter('x86_64', spec, new UnitCache(), true, first.forAbi('x86_64'));
-    const olderState = l1.compute(new MemoryTree(older)).state;
-    const newerUpdate = l1.compute(new MemoryTree(newer), olderState);
-    first.close();
-    // One letter in ten thousand shifted, in every segment: most parts still decode, to other names.
+    const { olderState, newerUpdate } = olderThenNewer(prepareUnitArchive(root, 1)!);
+    // A letter shifted every 10,007 bytes of every segment: a part may still decode (to other
+    // names), or not at all.
     const config = prepareUnitArchive(root, 1)!;
     for (const f of readdirSync(config.dir).filter((n) => n.endsWith('.bin'))) {
       const bytes = readFileSync(join(config.dir, f));
