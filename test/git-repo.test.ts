@@ -3,12 +3,13 @@
 // (`describe --contains`).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitInputError } from '../src/git/errors.js';
 import { GitRepo, type CommitInfo } from '../src/git/repo.js';
+import { missing, SHARED } from './support/linux.js';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -339,9 +340,8 @@ describe('open, refs, releases', () => {
 });
 
 // The kernel-headers corpus: installed header sets of several Linux versions, tagged.
-const CORPUS = join(import.meta.dirname, '..', '..', 'shared', 'corpus');
-const BUNDLE = join(CORPUS, 'kernel-headers.bundle');
-const noCorpus = existsSync(BUNDLE) ? undefined : `the corpus is absent (${BUNDLE}): skipping the real-repository test`;
+const BUNDLE = join(SHARED, 'corpus', 'kernel-headers.bundle');
+const noCorpus = missing([BUNDLE], 'shared/corpus');
 
 describe.skipIf(noCorpus)('kernel-headers corpus', () => {
   if (noCorpus) it.skip(noCorpus, () => {});
