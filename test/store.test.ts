@@ -7,11 +7,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { InsertQueryNode, sql, ValuesNode } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_URL, freshPostgresUrl, postgresReachable, SKIP_POSTGRES } from './support/postgres.js';
 import type { AbiName, RecordLayout } from '../src/layout/model.js';
 import { openStore, QUERY_BUFFERS_MB, type Store } from '../src/store/db.js';
+import { insertChunked, MAX_BYTES_PER_STATEMENT, MAX_PARAMS_PER_STATEMENT } from '../src/store/write.js';
 import { StoreInputError } from '../src/store/errors.js';
 import { acquirePgliteDirLock, acquireRunLock, pgliteLockPath } from '../src/store/lock.js';
 import { migrate, migrationsDir, splitSql } from '../src/store/migrations.js';
@@ -266,6 +267,40 @@ for (const backend of backends) {
       // And the store is still usable.
       await writeCommitBatch(store.db, repo, history().slice(2));
       expect(await maxTopo(store.db, repo)).toBe(6);
+    });
+
+    it('splits a table\'s rows into statements of bounded parameters and text, and stores them all', async () => {
+      // What each INSERT sent, seen by a kysely plugin on the store's own connection.
+      const statements: { rows: number; params: number; text: number }[] = [];
+      const counting = store.db.withPlugin({
+        transformQuery({ node }) {
+          if (InsertQueryNode.is(node) && node.values && ValuesNode.is(node.values)) {
+            const rows = node.values.values.map((v) => (v.kind === 'PrimitiveValueListNode' ? v.values : []));
+            const text = rows.flat().reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+            statements.push({ rows: rows.length, params: rows.reduce((n, r) => n + r.length, 0), text });
+          }
+          return node;
+        },
+        transformResult: async ({ result }) => result,
+      });
+      // Two bodies of 700 KB (over half the byte budget each: a statement of their own), then
+      // 12,000 small ones (more rows than the parameter budget takes at once).
+      const big = (i: number): string => JSON.stringify({ name: `big${i}`, pad: 'x'.repeat(700_000) });
+      const rows = [
+        { hash: 'big-0', body: big(0) }, { hash: 'big-1', body: big(1) },
+        ...Array.from({ length: 12_000 }, (_, i) => ({ hash: `small-${i}`, body: `{"n":${i}}` })),
+      ];
+      await counting.transaction().execute((trx) => insertChunked(trx, 'layouts', rows, 'ignore-existing'));
+      expect(statements.reduce((n, s) => n + s.rows, 0)).toBe(rows.length);
+      expect(statements.length).toBeGreaterThanOrEqual(Math.ceil((rows.length * 2) / MAX_PARAMS_PER_STATEMENT));
+      for (const st of statements) {
+        expect(st.params).toBeLessThanOrEqual(MAX_PARAMS_PER_STATEMENT);
+        if (st.rows > 1) expect(st.text).toBeLessThanOrEqual(MAX_BYTES_PER_STATEMENT);
+      }
+      const { rows: stored } = await sql<{ n: string }>`
+        select count(*) as n from layouts where hash like 'big-%' or hash like 'small-%'`.execute(store.db);
+      expect(Number(stored[0]!.n)).toBe(rows.length);
+      await sql`delete from layouts where hash like 'big-%' or hash like 'small-%'`.execute(store.db);
     });
 
     it('measures the insert rate', async () => {

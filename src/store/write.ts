@@ -1,15 +1,21 @@
 // The indexer's hot path: a batch of fully indexed commits in one transaction, so a killed run
 // leaves either the whole batch or nothing, and a commit row (the "done" marker) never exists
 // without its deltas and events. Rows of the whole batch are grouped per table and sent as
-// multi-row INSERTs in chunks below Postgres's 65,535-parameter limit.
+// multi-row INSERTs, in chunks kept small (MAX_PARAMS_PER_STATEMENT, MAX_BYTES_PER_STATEMENT).
 
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalLayoutJson } from './layout-hash.js';
 import type { CommitWrite } from './rows.js';
 import type { Database, NewCommit, NewDelta, NewEvent } from './schema.js';
 
-/** Parameters per statement: well under 65,535, and large statements stop paying off well before. */
-export const MAX_PARAMS_PER_STATEMENT = 30_000;
+/**
+ * How big one INSERT may get: in parameters (Postgres takes up to 65,535) and in bytes of text.
+ * PGlite's WASM memory grows to hold the largest statement and never gives it back: 60,000 layout
+ * rows of 2 KB took it from 189 MiB to 663 MiB at 15,000 rows per INSERT and to 226 MiB at 1,000
+ * (BENCHMARKS.md, "PGlite's memory and the size of a statement").
+ */
+export const MAX_PARAMS_PER_STATEMENT = 5_000;
+export const MAX_BYTES_PER_STATEMENT = 1 << 20;
 
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -59,13 +65,36 @@ export async function insertChunked<T extends keyof Database & string>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!).length;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / columns));
   // Typed per table at the call sites (NewDelta etc.); kysely's generic insert typing does not
   // survive a table-name type parameter, hence the loosened instance here.
   const loose = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  for (let i = 0; i < rows.length; i += perStatement) {
-    let q = loose.insertInto(table).values(rows.slice(i, i + perStatement));
+  const send = async (from: number, to: number): Promise<void> => {
+    let q = loose.insertInto(table).values(rows.slice(from, to));
     if (conflict === 'ignore-existing') q = q.onConflict((oc) => oc.doNothing());
     await q.execute();
+  };
+  let from = 0;
+  let params = 0;
+  let bytes = 0;
+  for (const [i, row] of rows.entries()) {
+    const size = textBytes(row);
+    if (i > from && (params + columns > MAX_PARAMS_PER_STATEMENT || bytes + size > MAX_BYTES_PER_STATEMENT)) {
+      await send(from, i);
+      [from, params, bytes] = [i, 0, 0];
+    }
+    params += columns;
+    bytes += size;
   }
+  await send(from, rows.length);
+}
+
+/** About what a row adds to a statement: its strings' lengths, 8 for anything else. */
+function textBytes(row: Record<string, unknown>): number {
+  let n = 0;
+  for (const v of Object.values(row)) {
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) for (const x of v) n += typeof x === 'string' ? x.length : 8;
+    else n += 8;
+  }
+  return n;
 }
