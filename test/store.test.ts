@@ -283,7 +283,7 @@ for (const backend of backends) {
         },
         transformResult: async ({ result }) => result,
       });
-      // Two bodies of 700 KB (over half the byte budget each: a statement of their own), then
+      // Two bodies of 700 KB (over half the byte budget each: never in one statement), then
       // 12,000 small ones (more rows than the parameter budget takes at once).
       const big = (i: number): string => JSON.stringify({ name: `big${i}`, pad: 'x'.repeat(700_000) });
       const rows = [

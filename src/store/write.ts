@@ -11,8 +11,8 @@ import type { Database, NewCommit, NewDelta, NewEvent } from './schema.js';
 /**
  * How big one INSERT may get: in parameters (Postgres takes up to 65,535) and in bytes of text.
  * PGlite's WASM memory grows to hold the largest statement and never gives it back: 60,000 layout
- * rows of 2 KB took it from 189 MiB to 663 MiB at 15,000 rows per INSERT and to 226 MiB at 1,000
- * (BENCHMARKS.md, "PGlite's memory and the size of a statement").
+ * rows of 2 KB took it from 189 MiB to 663 MiB at 15,000 rows per INSERT, to 272 MiB at 2,500, and
+ * not at all at 500, which was also the fastest (`npm run bench:statement-size`, BENCHMARKS.md).
  */
 export const MAX_PARAMS_PER_STATEMENT = 5_000;
 export const MAX_BYTES_PER_STATEMENT = 1 << 20;
