@@ -1,6 +1,6 @@
 // How the size of one INSERT weighs on embedded PGlite: its WASM memory (which grows to hold the
 // largest statement and never shrinks) and the time, for rows like the indexer's, sent N per
-// statement in one transaction. The reason for MAX_PARAMS_PER_STATEMENT and
+// statement in one transaction by the indexer's own insertChunked. The reason for MAX_PARAMS_PER_STATEMENT and
 // MAX_BYTES_PER_STATEMENT in src/store/write.ts.
 //   npx tsx scripts/bench/statement-size.ts --table layouts|events --per N [--rows 60000]
 // layouts: 2 columns, a 2 KB JSON body each; events: change_events' 10 columns, small values.
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import { migrate } from '../../src/store/migrations.js';
+import { insertChunked } from '../../src/store/write.js';
 
 const { values } = parseArgs({ options: {
   table: { type: 'string', default: 'layouts' }, per: { type: 'string', default: '1000' }, rows: { type: 'string', default: '60000' },
@@ -38,10 +39,9 @@ const wasmMiB = (): number => Math.round((pglite as unknown as { mod: { HEAPU8: 
 
 const before = wasmMiB();
 const started = performance.now();
-await db.transaction().execute(async (trx) => {
-  for (let i = 0; i < rows.length; i += per) await trx.insertInto(table).values(rows.slice(i, i + per)).execute();
-});
+const columns = Object.keys(rows[0]!).length;
+await db.transaction().execute((trx) => insertChunked(trx as never, table, rows, 'fail', { params: per * columns, bytes: Infinity }));
 const ms = performance.now() - started;
-console.log(`${table}: ${total} rows, ${per} per statement (${per * Object.keys(rows[0]!).length} parameters): ${Math.round(ms)} ms, PGlite WASM memory ${before} -> ${wasmMiB()} MiB`);
+console.log(`${table}: ${total} rows, ${per} per statement (${per * columns} parameters): ${Math.round(ms)} ms, PGlite WASM memory ${before} -> ${wasmMiB()} MiB`);
 await db.destroy();
 rmSync(dir, { recursive: true, force: true });

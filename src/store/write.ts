@@ -62,6 +62,8 @@ export async function insertChunked<T extends keyof Database & string>(
   table: T,
   rows: readonly Record<string, unknown>[],
   conflict: 'fail' | 'ignore-existing' = 'fail',
+  /** Other limits than the indexer's: scripts/bench/statement-size.ts compares sizes with it. */
+  limits = { params: MAX_PARAMS_PER_STATEMENT, bytes: MAX_BYTES_PER_STATEMENT },
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!).length;
@@ -78,7 +80,7 @@ export async function insertChunked<T extends keyof Database & string>(
   let bytes = 0;
   for (const [i, row] of rows.entries()) {
     const size = textBytes(row);
-    if (i > from && (params + columns > MAX_PARAMS_PER_STATEMENT || bytes + size > MAX_BYTES_PER_STATEMENT)) {
+    if (i > from && (params + columns > limits.params || bytes + size > limits.bytes)) {
       await send(from, i);
       [from, params, bytes] = [i, 0, 0];
     }
