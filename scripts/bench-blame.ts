@@ -40,14 +40,18 @@ const macros = [...new Set(names.filter((r) => r.kind === 'macro').map((r) => r.
 const sample = { record: pick(records, n / 3), member: pick(members, n / 3), macro: pick(macros, n / 3) };
 
 const times: Record<string, number[]> = { record: [], member: [], macro: [] };
+/** The slowest blames, named: where a long tail comes from. */
+const slowest: { symbol: string; ms: number; events: number }[] = [];
 let events = 0;
 for (const s of [...sample.record, ...sample.macro].slice(0, 5)) await blame(store.db, gitDir, repo.abis, parseSymbol(s)); // warm-up
 for (const [kind, list] of Object.entries(sample)) {
   for (const s of list) {
     const t0 = performance.now();
     const r = await blame(store.db, gitDir, repo.abis, parseSymbol(s));
-    times[kind]!.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    times[kind]!.push(ms);
     events += r.events.length;
+    slowest.push({ symbol: s, ms, events: r.events.length });
   }
 }
 await store.close();
@@ -58,6 +62,9 @@ console.log(`${values.repo} (${store.kind}): ${records.length} records, ${member
 for (const [kind, xs] of [...Object.entries(times), ['all', all] as const]) {
   console.log(`  ${kind.padEnd(7)} p50 ${pct(xs, 50).toFixed(1)} ms  p95 ${pct(xs, 95).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms  (${xs.length})`);
 }
+
+slowest.sort((a, b) => b.ms - a.ms);
+console.log(`  slowest: ${slowest.slice(0, 5).map((x) => `${x.symbol} ${x.ms.toFixed(0)} ms (${x.events} commits)`).join(', ')}`);
 
 // The whole command, process start and database open included.
 const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');

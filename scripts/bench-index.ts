@@ -1,10 +1,12 @@
 // Benchmark (npm run bench:index): `abi-blame index` on the synthetic kernel-scale repository
 // (scripts/bench/gen-synthetic-repo.ts: 1,000,000 commits, 30,000 touching uapi headers, merges),
 // all 13 ABIs, embedded PGlite and Postgres.
-//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50] [--db postgres://...] [--cpu-prof DIR] [--worker-heap MiB]
+//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50 | --day-commits 50] [--db postgres://...] [--cpu-prof DIR] [--worker-heap MiB]
 // Phase 1 indexes the history up to REF (default: the whole history) and reports commits per
 // second, projected to the whole synthetic history and to the real kernel's uapi history.
-// Phase 2 moves a ref ~50 header commits further (a day of kernel work) and times that run.
+// Phase 2 moves a ref further (a day of kernel work) and times that run: by --day mainline header
+// commits (and the branches merged with them: about 2.5x as many commits in all), or by the fewest
+// mainline ones that bring --day-commits header commits in all (the issue's "about 50 uapi commits").
 // Phase 3 times a run with nothing new. Needs `npm run build`. --keep: leave the indexed clone in
 // place (its path is printed) for `npm run bench:blame -- --repo DIR`. --worker-heap: passed to index. --cpu-prof DIR: each phase's run
 // writes its threads' profiles to DIR/<phase> (summary: npx tsx scripts/bench/cpuprofile-summary.ts DIR/day).
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     repo: { type: 'string', default: join(cacheDir(), 'synthetic-1m.git') },
     upto: { type: 'string' },
     day: { type: 'string', default: '50' },
+    'day-commits': { type: 'string' },
     db: { type: 'string' },
     'kernel-commits': { type: 'string', default: '30000' },
     'cpu-prof': { type: 'string' },
@@ -45,11 +48,28 @@ const git = (...args: string[]): string => execFileSync('git', ['--git-dir', wor
 const pathspecs = ['include/uapi', 'arch/x86/include/uapi', 'arch/arm64/include/uapi', 'arch/arm/include/uapi', 'arch/riscv/include/uapi',
   'arch/s390/include/uapi', 'arch/powerpc/include/uapi', 'arch/mips/include/uapi', 'Makefile'];
 
-// The day's commits: the last `day` header commits of mainline before the tip (or --upto).
+// The day's start: a mainline header commit before the tip (or --upto).
 const tip = values.upto ? git('rev-parse', `${values.upto}^{commit}`) : git('rev-parse', 'HEAD');
-const day = Number(values.day);
-const recent = git('rev-list', '--first-parent', `--max-count=${day + 1}`, tip, '--', ...pathspecs).split('\n');
-const dayStart = recent[recent.length - 1]!;
+/** Header commits from `from` (excluded) to the tip, merges' branches included, as the indexer walks them. */
+const headerCommitsSince = (from: string): number => Number(git('rev-list', '--count', '--full-history', '--simplify-merges', `${from}..${tip}`, '--', ...pathspecs));
+const dayStart = ((): string => {
+  if (!values['day-commits']) {
+    const recent = git('rev-list', '--first-parent', `--max-count=${Number(values.day) + 1}`, tip, '--', ...pathspecs).split('\n');
+    return recent[recent.length - 1]!;
+  }
+  const want = Number(values['day-commits']);
+  const mainline = git('rev-list', '--first-parent', `--max-count=${want + 1}`, tip, '--', ...pathspecs).split('\n');
+  // The counts grow with the span: the first span that holds enough, by bisection.
+  let lo = 1;
+  let hi = mainline.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (headerCommitsSince(mainline[mid]!) >= want) hi = mid;
+    else lo = mid + 1;
+  }
+  return mainline[lo]!;
+})();
+const day = `${Number(git('rev-list', '--count', '--first-parent', `${dayStart}..${tip}`, '--', ...pathspecs))} mainline header commits, ${headerCommitsSince(dayStart)} header commits in all`;
 git('update-ref', 'refs/heads/bench', dayStart);
 git('symbolic-ref', 'HEAD', 'refs/heads/bench');
 // Tags after the day's start would pull the day in early: index the branch only.
@@ -73,7 +93,7 @@ function run(label: string): { seconds: number; peakMiB: number; out: Record<str
 
 const du = (dir: string): number => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 
-console.log(`repository: ${values.repo} (${git('rev-list', '--count', '--all')} commits); indexing up to ${dayStart.slice(0, 12)}, then ${day} mainline header commits to ${tip.slice(0, 12)}`);
+console.log(`repository: ${values.repo} (${git('rev-list', '--count', '--all')} commits); indexing up to ${dayStart.slice(0, 12)}, then ${day} to ${tip.slice(0, 12)}`);
 const full = run('history');
 const commits = full.out.commits as number;
 const rate = commits / full.seconds;
