@@ -39,32 +39,27 @@ const members = [...new Set(names.filter((r) => r.kind === 'record' && r.member)
 const macros = [...new Set(names.filter((r) => r.kind === 'macro').map((r) => r.name))];
 const sample = { record: pick(records, n / 3), member: pick(members, n / 3), macro: pick(macros, n / 3) };
 
-const times: Record<string, number[]> = { record: [], member: [], macro: [] };
-/** The slowest blames, named: where a long tail comes from. */
-const slowest: { symbol: string; ms: number; events: number }[] = [];
-let events = 0;
+/** Every blame timed, named (the slowest show where a long tail comes from). */
+const blames: { kind: string; symbol: string; ms: number; events: number }[] = [];
 for (const s of [...sample.record, ...sample.macro].slice(0, 5)) await blame(store.db, gitDir, repo.abis, parseSymbol(s)); // warm-up
 for (const [kind, list] of Object.entries(sample)) {
   for (const s of list) {
     const t0 = performance.now();
     const r = await blame(store.db, gitDir, repo.abis, parseSymbol(s));
-    const ms = performance.now() - t0;
-    times[kind]!.push(ms);
-    events += r.events.length;
-    slowest.push({ symbol: s, ms, events: r.events.length });
+    blames.push({ kind, symbol: s, ms: performance.now() - t0, events: r.events.length });
   }
 }
 await store.close();
 
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
-const all = Object.values(times).flat();
-console.log(`${values.repo} (${store.kind}): ${records.length} records, ${members.length} member paths, ${macros.length} macros with events; ${all.length} blames, ${events} timeline commits`);
-for (const [kind, xs] of [...Object.entries(times), ['all', all] as const]) {
+const events = blames.reduce((sum, b) => sum + b.events, 0);
+console.log(`${values.repo} (${store.kind}): ${records.length} records, ${members.length} member paths, ${macros.length} macros with events; ${blames.length} blames, ${events} timeline commits`);
+for (const kind of [...Object.keys(sample), 'all']) {
+  const xs = blames.filter((b) => kind === 'all' || b.kind === kind).map((b) => b.ms);
   console.log(`  ${kind.padEnd(7)} p50 ${pct(xs, 50).toFixed(1)} ms  p95 ${pct(xs, 95).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms  (${xs.length})`);
 }
-
-slowest.sort((a, b) => b.ms - a.ms);
-console.log(`  slowest: ${slowest.slice(0, 5).map((x) => `${x.symbol} ${x.ms.toFixed(0)} ms (${x.events} commits)`).join(', ')}`);
+const slowest = [...blames].sort((a, b) => b.ms - a.ms).slice(0, 5);
+console.log(`  slowest: ${slowest.map((b) => `${b.symbol} ${b.ms.toFixed(0)} ms (${b.events} commits)`).join(', ')}`);
 
 // The whole command, process start and database open included.
 const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');

@@ -48,10 +48,17 @@ const git = (...args: string[]): string => execFileSync('git', ['--git-dir', wor
 const pathspecs = ['include/uapi', 'arch/x86/include/uapi', 'arch/arm64/include/uapi', 'arch/arm/include/uapi', 'arch/riscv/include/uapi',
   'arch/s390/include/uapi', 'arch/powerpc/include/uapi', 'arch/mips/include/uapi', 'Makefile'];
 
+/** The repository's own tip (HEAD moves to the bench branch below). */
+const head = git('rev-parse', 'HEAD');
+const tip = values.upto ? git('rev-parse', `${values.upto}^{commit}`) : head;
+/** Header commits in a revision range, merges' branches included, as the indexer walks them (counted once per range). */
+const counted = new Map<string, number>();
+const headerCommits = (range: string): number => {
+  if (!counted.has(range)) counted.set(range, Number(git('rev-list', '--count', '--full-history', '--simplify-merges', range, '--', ...pathspecs)));
+  return counted.get(range)!;
+};
+const headerCommitsSince = (from: string): number => headerCommits(`${from}..${tip}`);
 // The day's start: a mainline header commit before the tip (or --upto).
-const tip = values.upto ? git('rev-parse', `${values.upto}^{commit}`) : git('rev-parse', 'HEAD');
-/** Header commits from `from` (excluded) to the tip, merges' branches included, as the indexer walks them. */
-const headerCommitsSince = (from: string): number => Number(git('rev-list', '--count', '--full-history', '--simplify-merges', `${from}..${tip}`, '--', ...pathspecs));
 const dayStart = ((): string => {
   if (!values['day-commits']) {
     const recent = git('rev-list', '--first-parent', `--max-count=${Number(values.day) + 1}`, tip, '--', ...pathspecs).split('\n');
@@ -98,7 +105,7 @@ const full = run('history');
 const commits = full.out.commits as number;
 const rate = commits / full.seconds;
 console.log(`history: ${commits} header commits (and merges) in ${full.seconds.toFixed(1)} s = ${rate.toFixed(1)} commits/s, peak ${full.peakMiB.toFixed(0)} MiB`);
-const total = Number(execFileSync('git', ['--git-dir', values.repo, 'rev-list', '--count', '--full-history', '--simplify-merges', 'HEAD', '--', ...pathspecs], { encoding: 'utf8' }).trim());
+const total = headerCommits(head);
 console.log(`projection: whole synthetic header history (${total} commits) ${(total / rate / 60).toFixed(1)} min; real kernel (${KERNEL_UAPI_COMMITS} uapi commits) ${(KERNEL_UAPI_COMMITS / rate / 60).toFixed(1)} min`);
 if (!values.db) {
   const bytes = du(join(work, 'abi-blame', 'pglite'));
