@@ -3,7 +3,7 @@
 // (`describe --contains`).
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -317,6 +317,27 @@ describe('open, refs, releases', () => {
     }
     expect(got.get(sha.b!)).toBe('v2.0');
     expect(got.get(sha.d!)).toBe(null);
+  });
+
+  it('updateCommitGraph writes git\'s commit-graph (names stay the same); a read-only repository goes without', async () => {
+    const all = f.git('rev-list', '--all').split('\n');
+    const before = await repo.firstReleases(all);
+    const info = join(f.dir, '.git', 'objects', 'info');
+    rmSync(join(info, 'commit-graph'), { force: true });
+    rmSync(join(info, 'commit-graphs'), { recursive: true, force: true });
+    await repo.updateCommitGraph();
+    expect(f.git('commit-graph', 'verify')).toBe('');
+    expect(readdirSync(join(info, 'commit-graphs')).some((n) => n.endsWith('.graph'))).toBe(true);
+    expect(await repo.firstReleases(all)).toEqual(before);
+    // Not writable: no error (root writes anywhere, so a path that is a file stands in for it).
+    const gone = await GitRepo.open(f.dir);
+    rmSync(join(info, 'commit-graphs'), { recursive: true, force: true });
+    writeFileSync(join(info, 'commit-graphs'), 'not a folder');
+    try {
+      await expect(gone.updateCommitGraph()).resolves.toBeUndefined();
+    } finally {
+      rmSync(join(info, 'commit-graphs'), { force: true });
+    }
   });
 
   it('isAncestor, commitExists', async () => {

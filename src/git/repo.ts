@@ -180,6 +180,17 @@ export class GitRepo {
   }
 
   /**
+   * Brings git's commit-graph (objects/info) up to date, a layer for the commits it lacks. name-rev
+   * over every tag walks the whole history: on a repository of 1,000,000 commits, 10 s of CPU
+   * without a commit-graph, 1 s with one (written once in 17 s; a layer for a day of commits costs
+   * next to nothing). It is git's own cache, as `git gc` and `git maintenance` write it: where it
+   * cannot be written (a read-only repository), name-rev goes without.
+   */
+  async updateCommitGraph(): Promise<void> {
+    await runGit(this.gitDir, ['commit-graph', 'write', '--reachable', '--split']).catch(() => {});
+  }
+
+  /**
    * The first release tag containing each commit, as `git describe --contains` names it without
    * its ~N^M path; null when no tag contains it. One name-rev for all (describe --contains runs
    * name-rev with these flags).

@@ -109,7 +109,8 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
     opts.progress.start(todo.length);
     // First releases of the new commits and of those no tag contained before: name-rev walks every
     // tag's history (seconds on a kernel-sized repository), so it runs alongside the layouts.
-    const releases = repo.firstReleases([...(await unreleasedShas(db, repoKey)), ...todo.map((c) => c.sha)]);
+    const unreleased = [...(await unreleasedShas(db, repoKey)), ...todo.map((c) => c.sha)];
+    const releases = repo.updateCommitGraph().then(() => repo.firstReleases(unreleased));
     releases.catch(() => {}); // awaited below
 
     blobs = await openBlobReader(repo.gitDir, 'cat-file');
