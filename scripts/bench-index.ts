@@ -1,12 +1,14 @@
 // Benchmark (npm run bench:index): `abi-blame index` on the synthetic kernel-scale repository
 // (scripts/bench/gen-synthetic-repo.ts: 1,000,000 commits, 30,000 touching uapi headers, merges),
 // all 13 ABIs, embedded PGlite and Postgres.
-//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50 | --day-commits 50] [--db postgres://...] [--cpu-prof DIR] [--worker-heap MiB]
+//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50 | --day-commits 50] [--day-runs N] [--db postgres://...] [--cpu-prof DIR] [--worker-heap MiB]
 // Phase 1 indexes the history up to REF (default: the whole history) and reports commits per
 // second, projected to the whole synthetic history and to the real kernel's uapi history.
 // Phase 2 moves a ref further (a day of kernel work) and times that run: by --day mainline header
 // commits (and the branches merged with them: about 2.5x as many commits in all), or by the fewest
 // mainline ones that bring --day-commits header commits in all (the issue's "about 50 uapi commits").
+// --day-runs N: the day N times, each from a copy of the folder as phase 1 left it (embedded
+// database, unit archive, git's files), to tell a change from the machine's noise.
 // Phase 3 times a run with nothing new. Needs `npm run build`. --keep: leave the indexed clone in
 // place (its path is printed) for `npm run bench:blame -- --repo DIR`. --worker-heap: passed to index. --cpu-prof DIR: each phase's run
 // writes its threads' profiles to DIR/<phase> (summary: npx tsx scripts/bench/cpuprofile-summary.ts DIR/day).
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     keep: { type: 'boolean', default: false },
     'worker-heap': { type: 'string' },
+    'day-runs': { type: 'string', default: '1' },
   },
 });
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
@@ -82,20 +85,21 @@ git('symbolic-ref', 'HEAD', 'refs/heads/bench');
 // Tags after the day's start would pull the day in early: index the branch only.
 const refArgs = ['--ref', 'refs/heads/bench'];
 
-function run(label: string): { seconds: number; peakMiB: number; out: Record<string, unknown> } {
+function run(label: string): { seconds: number; peakMiB: number; cpuSeconds: number; out: Record<string, unknown> } {
   const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(values['cpu-prof'], label.replaceAll(' ', '-'))}`] : [];
   const heap = values['worker-heap'] ? ['--worker-heap', values['worker-heap']] : [];
   const args = [...prof, CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...heap, ...(values.db ? ['--db', values.db] : [])];
   const t0 = performance.now();
   // node runs the CLI directly (for --cpu-prof), so the environment its first line sets is set here.
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'node', ...args], { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '2', ...process.env, DATABASE_URL: '' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'node', ...args], { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '2', ...process.env, DATABASE_URL: '' } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
-  const peakMiB = Number(r.stderr.trim().split('\n').pop()) / 1024;
+  const [peakKiB, user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  const peakMiB = peakKiB! / 1024;
   const out = JSON.parse(r.stdout) as Record<string, unknown>;
   if (out.workerHeapCapLifted) console.log(`${label}: a worker outgrew the default ${out.workerHeapCapLifted as number} MiB heap cap; the run went on without it`);
   if (out.workerRestarts) console.log(`${label}: layout workers filled their heap cap and were replaced ${out.workerRestarts as number} time(s)`);
-  return { seconds, peakMiB, out };
+  return { seconds, peakMiB, cpuSeconds: user! + sys!, out };
 }
 
 const du = (dir: string): number => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
@@ -112,10 +116,20 @@ if (!values.db) {
   console.log(`database (PGlite): ${(bytes / 2 ** 20).toFixed(0)} MiB = ${(bytes / commits / 1024).toFixed(1)} KiB per indexed commit`);
 }
 
-git('update-ref', 'refs/heads/bench', tip);
-const inc = run('day');
-console.log(`a day (${inc.out.commits as number} commits): ${inc.seconds.toFixed(2)} s, peak ${inc.peakMiB.toFixed(0)} MiB`);
+const dayRuns = Number(values['day-runs']);
+const folder = join(work, '..');
+if (dayRuns > 1) execFileSync('cp', ['-a', folder, `${folder}.after-history`]);
+for (let i = 1; i <= dayRuns; i++) {
+  if (i > 1) {
+    rmSync(folder, { recursive: true, force: true });
+    execFileSync('cp', ['-a', `${folder}.after-history`, folder]);
+  }
+  git('update-ref', 'refs/heads/bench', tip);
+  const inc = run('day');
+  console.log(`a day (${inc.out.commits as number} commits)${dayRuns > 1 ? `, run ${i}` : ''}: ${inc.seconds.toFixed(2)} s, CPU ${inc.cpuSeconds.toFixed(1)} s, peak ${inc.peakMiB.toFixed(0)} MiB`);
+}
+if (dayRuns > 1) rmSync(`${folder}.after-history`, { recursive: true, force: true });
 const none = run('nothing new');
 console.log(`nothing new: ${none.seconds.toFixed(2)} s (${none.out.upToDate ? 'up to date' : 'NOT up to date'})`);
 if (values.keep) console.log(`index kept: ${work}`);
-else rmSync(join(work, '..'), { recursive: true, force: true });
+else rmSync(folder, { recursive: true, force: true });
