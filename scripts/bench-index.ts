@@ -1,7 +1,7 @@
 // Benchmark (npm run bench:index): `abi-blame index` on the synthetic kernel-scale repository
 // (scripts/bench/gen-synthetic-repo.ts: 1,000,000 commits, 30,000 touching uapi headers, merges),
 // all 13 ABIs, embedded PGlite and Postgres.
-//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50 | --day-commits 50] [--day-runs N] [--db postgres://...] [--cpu-prof DIR] [--worker-heap MiB]
+//   npx tsx scripts/bench-index.ts [--repo DIR] [--upto REF] [--day 50 | --day-commits 50] [--day-runs N] [--history-snapshot DIR] [--db postgres://...] [--cpu-prof DIR] [--worker-heap MiB]
 // Phase 1 indexes the history up to REF (default: the whole history) and reports commits per
 // second, projected to the whole synthetic history and to the real kernel's uapi history.
 // Phase 2 moves a ref further (a day of kernel work) and times that run: by --day mainline header
@@ -12,6 +12,8 @@
 // Phase 3 times a run with nothing new. Needs `npm run build`. --keep: leave the indexed clone in
 // place (its path is printed) for `npm run bench:blame -- --repo DIR`. --worker-heap: passed to index. --cpu-prof DIR: each phase's run
 // writes its threads' profiles to DIR/<phase> (summary: npx tsx scripts/bench/cpuprofile-summary.ts DIR/day).
+// --history-snapshot DIR: keep a copy of the folder phase 1 left in DIR; when DIR exists, skip
+// phase 1 and start from it (to measure a change to the day alone; the same --upto and day options).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     'worker-heap': { type: 'string' },
     'day-runs': { type: 'string', default: '1' },
+    'history-snapshot': { type: 'string' },
   },
 });
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
@@ -43,10 +46,19 @@ const KERNEL_UAPI_COMMITS = Number(values['kernel-commits']);
 
 if (!existsSync(values.repo)) throw new Error(`${values.repo}: generate it first (npm run bench:synthetic-repo -- --out ${values.repo})`);
 
-// A clone of our own: the benchmark moves a branch.
-const work = join(mkdtempSync(join(tmpdir(), 'abi-blame-bench-')), 'repo.git');
-execFileSync('git', ['clone', '-q', '--bare', '--no-tags', values.repo, work]);
-execFileSync('git', ['--git-dir', work, 'fetch', '-q', values.repo, '+refs/tags/*:refs/tags/*']);
+// A clone of our own: the benchmark moves a branch. With --history-snapshot it has a fixed path
+// (the index keys a repository by its path), beside the snapshot.
+const snapshot = values['history-snapshot'];
+const fromSnapshot = snapshot !== undefined && existsSync(snapshot);
+const work = snapshot ? join(`${snapshot}.work`, 'repo.git') : join(mkdtempSync(join(tmpdir(), 'abi-blame-bench-')), 'repo.git');
+if (fromSnapshot) {
+  rmSync(join(work, '..'), { recursive: true, force: true });
+  execFileSync('cp', ['-a', snapshot, join(work, '..')]);
+} else {
+  if (snapshot) rmSync(join(work, '..'), { recursive: true, force: true });
+  execFileSync('git', ['clone', '-q', '--bare', '--no-tags', values.repo, work]);
+  execFileSync('git', ['--git-dir', work, 'fetch', '-q', values.repo, '+refs/tags/*:refs/tags/*']);
+}
 const git = (...args: string[]): string => execFileSync('git', ['--git-dir', work, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }).trim();
 const pathspecs = ['include/uapi', 'arch/x86/include/uapi', 'arch/arm64/include/uapi', 'arch/arm/include/uapi', 'arch/riscv/include/uapi',
   'arch/s390/include/uapi', 'arch/powerpc/include/uapi', 'arch/mips/include/uapi', 'Makefile'];
@@ -105,19 +117,23 @@ function run(label: string): { seconds: number; peakMiB: number; cpuSeconds: num
 const du = (dir: string): number => Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0]);
 
 console.log(`repository: ${values.repo} (${git('rev-list', '--count', '--all')} commits); indexing up to ${dayStart.slice(0, 12)}, then ${day} to ${tip.slice(0, 12)}`);
-const full = run('history');
-const commits = full.out.commits as number;
-const rate = commits / full.seconds;
-console.log(`history: ${commits} header commits (and merges) in ${full.seconds.toFixed(1)} s = ${rate.toFixed(1)} commits/s, peak ${full.peakMiB.toFixed(0)} MiB`);
-const total = headerCommits(head);
-console.log(`projection: whole synthetic header history (${total} commits) ${(total / rate / 60).toFixed(1)} min; real kernel (${KERNEL_UAPI_COMMITS} uapi commits) ${(KERNEL_UAPI_COMMITS / rate / 60).toFixed(1)} min`);
-if (!values.db) {
-  const bytes = du(join(work, 'abi-blame', 'pglite'));
-  console.log(`database (PGlite): ${(bytes / 2 ** 20).toFixed(0)} MiB = ${(bytes / commits / 1024).toFixed(1)} KiB per indexed commit`);
+const folder = join(work, '..');
+if (fromSnapshot) console.log(`history: from ${snapshot}`);
+else {
+  const full = run('history');
+  const commits = full.out.commits as number;
+  const rate = commits / full.seconds;
+  console.log(`history: ${commits} header commits (and merges) in ${full.seconds.toFixed(1)} s = ${rate.toFixed(1)} commits/s, peak ${full.peakMiB.toFixed(0)} MiB`);
+  const total = headerCommits(head);
+  console.log(`projection: whole synthetic header history (${total} commits) ${(total / rate / 60).toFixed(1)} min; real kernel (${KERNEL_UAPI_COMMITS} uapi commits) ${(KERNEL_UAPI_COMMITS / rate / 60).toFixed(1)} min`);
+  if (!values.db) {
+    const bytes = du(join(work, 'abi-blame', 'pglite'));
+    console.log(`database (PGlite): ${(bytes / 2 ** 20).toFixed(0)} MiB = ${(bytes / commits / 1024).toFixed(1)} KiB per indexed commit`);
+  }
+  if (snapshot) execFileSync('cp', ['-a', folder, snapshot]);
 }
 
 const dayRuns = Number(values['day-runs']);
-const folder = join(work, '..');
 if (dayRuns > 1) execFileSync('cp', ['-a', folder, `${folder}.after-history`]);
 for (let i = 1; i <= dayRuns; i++) {
   if (i > 1) {
@@ -131,5 +147,5 @@ for (let i = 1; i <= dayRuns; i++) {
 if (dayRuns > 1) rmSync(`${folder}.after-history`, { recursive: true, force: true });
 const none = run('nothing new');
 console.log(`nothing new: ${none.seconds.toFixed(2)} s (${none.out.upToDate ? 'up to date' : 'NOT up to date'})`);
-if (values.keep) console.log(`index kept: ${work}`);
+if (values.keep || snapshot) console.log(`index kept: ${work}`);
 else rmSync(folder, { recursive: true, force: true });
