@@ -11,7 +11,7 @@ import { openBlobReader, type BlobReader } from '../git/blobs.js';
 import type { DiffTreeStream } from '../git/diff-tree.js';
 import { GitRepo } from '../git/repo.js';
 import type { AbiName } from '../layout/model.js';
-import { embeddedDbDir, openStore, type Store } from '../store/db.js';
+import { embeddedDbDir, INDEX_BUFFERS_MB, openStore, type Store } from '../store/db.js';
 import { acquirePgliteDirLock, acquireRunLock, type HeldLock } from '../store/lock.js';
 import { deleteRepo, unreleasedShas } from '../store/maintenance.js';
 import {
@@ -80,7 +80,7 @@ export async function runIndex(opts: IndexOptions): Promise<IndexSummary> {
   let diffs: DiffTreeStream | undefined;
   try {
     if (!url) locks.push(await acquirePgliteDirLock(pgliteDir, { wait: opts.wait }));
-    store = await openStore({ url, pgliteDir });
+    store = await openStore({ url, pgliteDir, pgliteBuffersMb: INDEX_BUFFERS_MB });
     locks.push(await acquireRunLock(store, repoKey, { wait: opts.wait }));
     const db = store.db;
 
