@@ -39,8 +39,8 @@ const DEFAULT_WORKER_HEAP_MB = 700;
  * V8's optimizing compiler, tuned for a run's short life: a nightly run of 52 commits spent 4.4 s
  * of its 19 s of CPU in V8's background compiler threads (perf: the main thread and each layout
  * worker optimize the same hot functions, each for itself). Inlining less into each function and
- * optimizing later: 2.8 s, and the day 7-9 % less time and CPU, a history of 890 commits 5 % less
- * (BENCHMARKS.md). Process-wide flags: the layout workers started later have them too.
+ * optimizing later: 2.8 s; the day 5-8 % less time and 6-9 % less CPU, a history of 890 commits 5 %
+ * less time (BENCHMARKS.md). Process-wide flags: the layout workers started later have them too.
  */
 const COMPILER_FLAGS = ['--max-inlined-bytecode-size-cumulative=300', '--interrupt-budget=270336'];
 
