@@ -388,6 +388,9 @@ export function toAbiLayout(state: TreeState): AbiLayout {
 /**
  * The symbols whose value may differ between two states related by `update`: those of the
  * recomputed and removed units, and 'retry' macros whose value a recomputed unit gave or gives.
+ * A recomputed unit's record, macro or borrowed list that is the very object its previous result
+ * had (shareUnchanged) is the same: an edit of a header many units include touches only what it
+ * changed, not every symbol of those units.
  */
 export function touchedSymbols(previous: TreeState | undefined, update: TreeUpdate): { records: [string, string][]; macros: [string, string][] } {
   const records = new Map<string, [string, string]>();
@@ -395,12 +398,24 @@ export function touchedSymbols(previous: TreeState | undefined, update: TreeUpda
   const add = (m: Map<string, [string, string]>, header: string, name: string): void => {
     m.set(key(header, name), [header, name]);
   };
+  const addRecords = (list: readonly RecordLayout[], other: readonly RecordLayout[] | undefined): void => {
+    if (list === other) return;
+    const shared = other && new Set(other);
+    for (const r of list) if (!shared?.has(r)) add(records, r.header, r.name);
+  };
+  const addMacros = (u: UnitResult, other: UnitResult | undefined): void => {
+    if (u.macros !== other?.macros) {
+      for (const [name, m] of u.macros) if (other?.macros.get(name) !== m) add(macros, u.entry, name);
+    }
+    if (u.borrowed !== other?.borrowed) for (const v of u.borrowed) add(macros, v.header, v.name);
+  };
   for (const e of [...update.recomputed, ...update.removed]) {
-    for (const u of [previous?.units.get(e), update.state.units.get(e)]) {
+    const before = previous?.units.get(e);
+    const after = update.state.units.get(e);
+    for (const [u, other] of [[before, after], [after, before]] as const) {
       if (!u) continue;
-      for (const r of u.records) add(records, r.header, r.name);
-      for (const name of u.macros.keys()) add(macros, u.entry, name);
-      for (const v of u.borrowed) add(macros, v.header, v.name);
+      addRecords(u.records, other?.records);
+      addMacros(u, other);
     }
   }
   return { records: [...records.values()], macros: [...macros.values()] };
