@@ -7,7 +7,8 @@
 #       the day from a snapshot of `npm run bench:index -- --history-snapshot SNAPSHOT` (restored
 #       before every run at SNAPSHOT.work, where it was indexed), refs/heads/bench moved to TIP
 #   scripts/bench/alternate.sh history REPO UPTO N DIST_A DIST_B
-#       the history of a bare clone of REPO up to UPTO (what bench:index's first phase indexes)
+#       the history of a bare clone of REPO up to UPTO (what bench:index's first phase indexes),
+#       its commit-graph written beforehand: a once-per-repository cost bench:index times apart
 #
 # DIST: a build's dist folder (e.g. a `git worktree` of the base commit, built with `npx tsc`).
 set -euo pipefail
@@ -22,6 +23,7 @@ if [ "$mode" = history ]; then
   git --git-dir "$pristine/repo.git" fetch -q "$input" '+refs/tags/*:refs/tags/*'
   git --git-dir "$pristine/repo.git" update-ref refs/heads/bench "$rev"
   git --git-dir "$pristine/repo.git" symbolic-ref HEAD refs/heads/bench
+  git --git-dir "$pristine/repo.git" commit-graph write --reachable --split
 fi
 declare -A walls cpus
 for i in $(seq 1 "$n"); do
