@@ -216,7 +216,21 @@ class ExprParser {
     throw new ExprError(`unexpected '${t.text}' in expression`);
   }
 
+  /** A constant's value and type depend on its text and the widths of int, long and long long. */
   private number(text: string): IntValue {
+    // A unit values the same few constants again and again (BigInt, regular expressions).
+    const bits = this.hooks ? (this.int.bits * 256 + this.long.bits) * 256 + this.llong.bits : 0;
+    let known = NUMBERS.get(bits);
+    if (!known) NUMBERS.set(bits, (known = new Map()));
+    let v = known.get(text);
+    if (!v) {
+      if (known.size >= MAX_NUMBERS) known.clear();
+      known.set(text, (v = this.parseNumber(text)));
+    }
+    return v;
+  }
+
+  private parseNumber(text: string): IntValue {
     if (/^[1-9][0-9]{0,8}$|^0$/.test(text)) return { v: BigInt(text), type: this.int }; // fits in int
     const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)$/.exec(text);
     if (!m) throw new ExprError(`'${text}' is not an integer constant`);
@@ -260,6 +274,10 @@ class ExprParser {
     return { v: wrap(x.v, t), type: t };
   }
 }
+
+/** Integer constants by the widths of int, long and long long (0: `#if`, intmax_t for all), and text. */
+const NUMBERS = new Map<number, Map<string, IntValue>>();
+const MAX_NUMBERS = 100_000;
 
 function fits(v: bigint, t: IntType): boolean {
   return t.unsigned ? v < 1n << BigInt(t.bits) : v < 1n << BigInt(t.bits - 1);

@@ -78,8 +78,11 @@ export class MacroTable {
     this.watcher?.write(name, null);
   }
   /** Macros defined (and still defined) by this unit itself, not the base. */
-  *ownMacros(): IterableIterator<Macro> {
-    for (const m of this.own.values()) if (m) yield m;
+  ownMacros(): Macro[] {
+    // An array, not a generator: a unit iterates thousands, and each step was an object to collect.
+    const out: Macro[] = [];
+    for (const m of this.own.values()) if (m) out.push(m);
+    return out;
   }
 }
 

@@ -17,7 +17,7 @@ import type { FileTree } from '../git/file-tree.js';
 import { getAbi } from './abi.js';
 import { MacroMemo } from './macro-memo.js';
 import { sameMacro, sameRecord, symbolKey, type AbiLayout, type AbiName, type Diagnostic, type MacroValue, type RecordLayout } from './model.js';
-import { layoutUnit, type UnitResult } from './unit.js';
+import { layoutUnit, type OwnMacro, type UnitResult } from './unit.js';
 import { predefinedMacros, UnitCache } from './unit-cache.js';
 
 export interface TreeState {
@@ -116,7 +116,7 @@ export class TreeLayouter {
         return text === undefined ? undefined : this.cache.get('builtin', path, () => text, false);
       },
       predefined: predefinedMacros(this.abi, map.rawSource, this.cache),
-      isRetry: (header: string, name: string) => (!order || order.get(header)! < current) && units.get(header)?.macros.get(name) === 'retry',
+      retries: (header: string) => (!order || order.get(header)! < current ? retryNames(units.get(header)) : undefined),
       macroMemo: this.macroMemo,
     };
     const recomputed = new Set<string>();
@@ -147,6 +147,18 @@ export class TreeLayouter {
     const borrowIndex = sameEntries && previous!.borrowIndex && [...recomputed].every(lendSame) ? previous!.borrowIndex : undefined;
     return { state: { abi: this.abi.name, raw: map.rawSource, contents, units, dependents, map, borrowIndex }, recomputed, removed };
   }
+}
+
+/** A unit's 'retry' macros, per macro map (units that share their map share the set). */
+const retrySets = new WeakMap<Map<string, OwnMacro>, ReadonlySet<string> | undefined>();
+
+function retryNames(u: UnitResult | undefined): ReadonlySet<string> | undefined {
+  if (!u) return undefined;
+  if (retrySets.has(u.macros)) return retrySets.get(u.macros);
+  const names = [...u.macros].filter(([, m]) => m === 'retry').map(([name]) => name);
+  const set = names.length > 0 ? new Set(names) : undefined;
+  retrySets.set(u.macros, set);
+  return set;
 }
 
 /** Unit results by key: the last few per entry in memory, the rest in the store if there is one. */

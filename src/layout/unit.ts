@@ -38,8 +38,8 @@ export interface UnitContext {
   resolver: IncludeResolver;
   fallback: (path: string) => HeaderUnit | undefined;
   predefined: MacroTable;
-  /** Whether a macro of another header came out 'retry' in that header's own unit, run before. */
-  isRetry: (header: string, name: string) => boolean;
+  /** The macros of another header that came out 'retry' in that header's own unit, run before. */
+  retries: (header: string) => ReadonlySet<string> | undefined;
   /** Macro values kept from earlier units of this ABI (a history's trees). */
   macroMemo?: MacroMemo;
 }
@@ -86,10 +86,16 @@ export function layoutUnit(entry: string, ctx: UnitContext, previous?: UnitResul
   const borrowed: MacroValue[] = [];
   const memo = ctx.macroMemo && { values: ctx.macroMemo, scope: tokens };
   const evaluator = new MacroEvaluator(macroTable, lazyHooks(sizes, declare), memo);
+  // Macros come in runs of one header: its retries are asked for once per run.
+  let runHeader: string | undefined;
+  let retries: ReadonlySet<string> | undefined;
   for (const m of macroTable.ownMacros()) {
     if (m.params || m.body.length === 0) continue;
     const own = m.header === entry;
-    if (!own && !ctx.isRetry(m.header, m.name)) continue;
+    if (!own) {
+      if (m.header !== runHeader) retries = ctx.retries((runHeader = m.header));
+      if (!retries?.has(m.name)) continue;
+    }
     const r = evaluator.evaluate(m.name);
     if (r.value === undefined) {
       if (own) macros.set(m.name, r.retryable ? 'retry' : 'never');
