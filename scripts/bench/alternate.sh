@@ -12,6 +12,7 @@
 #
 # DIST: a build's dist folder (e.g. a `git worktree` of the base commit, built with `npx tsc`).
 set -euo pipefail
+source "$(dirname "$0")/history-clone.sh"
 mode=$1 input=$2 rev=$3 n=$4
 shift 4
 dists=("$@")
@@ -19,11 +20,7 @@ work=$([ "$mode" = day ] && echo "$input.work" || echo /tmp/abi-blame-alternate)
 pristine=/tmp/abi-blame-alternate.pristine
 if [ "$mode" = history ]; then
   rm -rf "$pristine" && mkdir -p "$pristine"
-  git clone -q --bare --no-tags "$input" "$pristine/repo.git"
-  git --git-dir "$pristine/repo.git" fetch -q "$input" '+refs/tags/*:refs/tags/*'
-  git --git-dir "$pristine/repo.git" update-ref refs/heads/bench "$rev"
-  git --git-dir "$pristine/repo.git" symbolic-ref HEAD refs/heads/bench
-  git --git-dir "$pristine/repo.git" commit-graph write --reachable --split
+  history_clone "$input" "$rev" "$pristine/repo.git"
 fi
 declare -A walls cpus
 for i in $(seq 1 "$n"); do

@@ -10,14 +10,11 @@
 #
 # DIST: a build's dist folder (e.g. a `git worktree` of the base commit, built with `npx tsc`).
 set -euo pipefail
+source "$(dirname "$0")/history-clone.sh"
 input=$1 rev=$2 n=$3 a=$4 b=$5
 work=/tmp/abi-blame-at-once
 rm -rf "$work" && mkdir -p "$work"
-git clone -q --bare --no-tags "$input" "$work/pristine.git"
-git --git-dir "$work/pristine.git" fetch -q "$input" '+refs/tags/*:refs/tags/*'
-git --git-dir "$work/pristine.git" update-ref refs/heads/bench "$rev"
-git --git-dir "$work/pristine.git" symbolic-ref HEAD refs/heads/bench
-git --git-dir "$work/pristine.git" commit-graph write --reachable --split
+history_clone "$input" "$rev" "$work/pristine.git"
 run() { # label dist clone
   /usr/bin/time -f "$1: %e s, CPU %U+%S s, peak %M KiB" env MALLOC_ARENA_MAX=2 DATABASE_URL= \
     node "$2/cli/main.js" index "$3" --abi all --json --ref refs/heads/bench 2>&1 >/dev/null | tail -1
