@@ -4,7 +4,7 @@
 // The expression evaluator keeps parsed constants across units (src/cpp/expr.ts): valued for one
 // ABI after another in one process, each must still get its own ABI's values, as clang gives them.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,13 +34,17 @@ describe('integer constants per ABI', () => {
     writeFileSync(join(dir, 'consts.h'), HEADER);
     const tree = new MemoryTree({ 'consts.h': HEADER });
     const values = new Map<AbiName, string[]>();
-    for (const abi of ORDER) {
-      const macros = layoutTree({ tree, spec: { kind: 'custom', include: [''], arch: {} }, abi }).macros;
-      const ours = NAMES.map((n) => macros.find((m) => m.name === n)?.value);
-      const clang = await clangValues(abi, [dir], 'consts.h', NAMES);
-      expect(ours, abi).not.toContain(undefined);
-      expect(ours.map((v) => BigInt.asUintN(64, BigInt(v!))), abi).toEqual(clang);
-      values.set(abi, ours as string[]);
+    try {
+      for (const abi of ORDER) {
+        const macros = layoutTree({ tree, spec: { kind: 'custom', include: [''], arch: {} }, abi }).macros;
+        const ours = NAMES.map((n) => macros.find((m) => m.name === n)?.value);
+        const clang = await clangValues(abi, [dir], 'consts.h', NAMES);
+        expect(ours, abi).not.toContain(undefined);
+        expect(ours.map((v) => BigInt.asUintN(64, BigInt(v!))), abi).toEqual(clang);
+        values.set(abi, ours as string[]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
     // Not a test that passes whatever the width: the ABIs do differ.
     expect(values.get('i386')).not.toEqual(values.get('x86_64'));
