@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MacroTable } from '../src/cpp/macro.js';
-import { findGuard, Preprocessor, type HeaderUnit } from '../src/cpp/preprocess.js';
+import { findGuard, Preprocessor, type HeaderUnit, type IncludedOutput } from '../src/cpp/preprocess.js';
 import { tokenize, type Token } from '../src/cpp/tokenize.js';
+import { tokensFingerprint } from '../src/layout/macro-memo.js';
 import { hasClang } from './support/linux.js';
 
 const FILES: Record<string, string> = {
@@ -61,8 +62,12 @@ int q = LOCAL;`,
   'f.h': `#include <sub/quoted.h>
 #include <sub/quoted.h>
 int f = LOCAL;`,
+  // Units whose output is common.h's alone, in two variants.
+  'g.h': `#define WIDE
+#include <common.h>`,
+  'h.h': '#include <common.h>',
 };
-const UNITS = ['a.h', 'b.h', 'c.h', 'd.h', 'e.h', 'f.h', 'a.h', 'c.h'];
+const UNITS = ['a.h', 'b.h', 'c.h', 'd.h', 'e.h', 'f.h', 'a.h', 'c.h', 'g.h', 'h.h'];
 
 /** One HeaderUnit per file, shared by all units (as the layout engine's UnitCache shares them). */
 function headerUnits(): Map<string, HeaderUnit> {
@@ -72,11 +77,13 @@ function headerUnits(): Map<string, HeaderUnit> {
   }));
 }
 
-function preprocess(units: Map<string, HeaderUnit>, entry: string): { tokens: Token[]; closure: string[]; macros: string[] } {
+interface Preprocessed { tokens: Token[]; includes: IncludedOutput[]; closure: string[]; macros: string[] }
+
+function preprocess(units: Map<string, HeaderUnit>, entry: string): Preprocessed {
   const pp = new Preprocessor({ resolve: (p) => units.get(p) }, new MacroTable()).run(entry);
   expect(pp.diagnostics).toEqual([]);
   const macros = [...pp.macros.ownMacros()].map((m) => `${m.name}=${m.body.map((t) => t.text).join(' ')}`);
-  return { tokens: pp.tokens, closure: pp.closure, macros };
+  return { tokens: pp.tokens, includes: pp.includes, closure: pp.closure, macros };
 }
 
 const texts = (ts: Token[]): string[] => ts.map((t) => t.text);
@@ -100,6 +107,22 @@ describe('include memo', () => {
     expect(firstWord(results[6]!)).toBe(firstWord(results[0]!));
     expect(firstWord(results[2]!)).toBe(firstWord(results[0]!));
     expect(firstWord(results[1]!)).not.toBe(firstWord(results[0]!));
+  });
+
+  it('fingerprints a unit alike whether its includes were replayed or preprocessed, and tells different outputs apart', () => {
+    const shared = headerUnits();
+    const results = UNITS.map((u) => preprocess(shared, u));
+    const fresh = UNITS.map((u) => preprocess(headerUnits(), u));
+    const fingerprint = (r: Preprocessed): string => tokensFingerprint(r.tokens, r.includes);
+    // What the fingerprint takes from an include is what the unit's output holds there.
+    for (const r of results) for (const { start, end, effect } of r.includes) expect(r.tokens.slice(start, end)).toEqual(effect.tokens);
+    expect(results.every((r) => r.includes.length > 0)).toBe(true);
+    const sameOutput = (a: Preprocessed, b: Preprocessed): boolean =>
+      a.tokens.length === b.tokens.length && a.tokens.every((t, k) => t.text === b.tokens[k]!.text && t.file.name === b.tokens[k]!.file.name);
+    results.forEach((r, i) => {
+      expect(fingerprint(r), UNITS[i]).toBe(fingerprint(fresh[i]!));
+      results.forEach((other, j) => expect(fingerprint(r) === fingerprint(other), `${UNITS[i]} ${UNITS[j]}`).toBe(sameOutput(r, other)));
+    });
   });
 
   it.skipIf(!hasClang())('matches clang -E on each unit', () => {

@@ -27,6 +27,8 @@ export interface IncludeEffect {
   onceAdds: string[];
   tokens: Token[];
   diagnostics: Diagnostic[];
+  /** The fingerprint of `tokens`, computed by the first unit that asks (layout/macro-memo.ts). */
+  fingerprint?: string;
 }
 
 /** Variants kept per header: one per distinct set of circumstances it was included in. */
@@ -47,7 +49,8 @@ export class IncludeRecording {
     readonly unit: HeaderUnit,
     /** The frame depth F's own frame sits at. */
     readonly depth: number,
-    private readonly outStart: number,
+    /** Where F's output starts in the unit's. */
+    readonly outStart: number,
     private readonly diagStart: number,
   ) {}
 
@@ -62,9 +65,9 @@ export class IncludeRecording {
     if (!this.onceAdds.includes(file) && !this.onceReads.has(file)) this.onceReads.set(file, marked);
   }
 
-  /** Keeps the effect on F's header, newest variant first. */
-  finish(out: readonly Token[], diagnostics: readonly Diagnostic[]): void {
-    if (!this.valid) return;
+  /** Keeps the effect on F's header, newest variant first, and returns it. */
+  finish(out: readonly Token[], diagnostics: readonly Diagnostic[]): IncludeEffect | undefined {
+    if (!this.valid) return undefined;
     const effect: IncludeEffect = {
       reads: this.reads, resolves: this.resolves, onceReads: this.onceReads, writes: this.writes, onceAdds: this.onceAdds,
       tokens: out.slice(this.outStart), diagnostics: diagnostics.slice(this.diagStart),
@@ -72,6 +75,7 @@ export class IncludeRecording {
     const memo = (this.unit.memo ??= []);
     memo.unshift(effect);
     if (memo.length > VARIANTS) memo.length = VARIANTS;
+    return effect;
   }
 }
 

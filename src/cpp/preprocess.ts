@@ -37,7 +37,15 @@ export interface PreprocessResult {
    * output depends on besides the predefined macros (a header added later can change it too).
    */
   closure: string[];
+  /**
+   * The output of the entry's outermost includes that ran as a whole (recorded or replayed), in
+   * order: `tokens[start, end)` are exactly `effect.tokens`. A fingerprint of the output can take
+   * each effect's own, computed once, instead of going over its tokens again in every unit.
+   */
+  includes: IncludedOutput[];
 }
+
+export interface IncludedOutput { start: number; end: number; effect: IncludeEffect }
 
 /** One #if group: is the current branch taken, has any branch been, where it started. */
 interface Cond { active: boolean; taken: boolean; line: number }
@@ -57,6 +65,7 @@ export class Preprocessor implements TokenSource, MacroWatcher {
   /** A macro expansion is reading tokens: an include met now feeds its arguments, not the output. */
   private expanding = false;
   private readonly out: Token[] = [];
+  private readonly includes: IncludedOutput[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly once = new Set<string>();
   private readonly lookedUp = new Set<string>();
@@ -84,7 +93,7 @@ export class Preprocessor implements TokenSource, MacroWatcher {
       this.expanding = false;
       if (!expanded) this.out.push(t);
     }
-    return { tokens: this.out, macros: this.macros, diagnostics: this.diagnostics, closure: [...this.lookedUp] };
+    return { tokens: this.out, macros: this.macros, diagnostics: this.diagnostics, closure: [...this.lookedUp], includes: this.includes };
   }
 
   /** The tree's header for an include path, else the built-in fallback; remembered in the closure. */
@@ -145,8 +154,11 @@ export class Preprocessor implements TokenSource, MacroWatcher {
     if (r?.depth === this.frames.length) {
       this.recordings.pop();
       // Ending inside an expansion, the header's last tokens went into a macro's arguments.
-      if (!this.expanding) r.finish(this.out, this.diagnostics);
-      if (this.recordings.length === 0) this.macros.watcher = undefined;
+      const effect = this.expanding ? undefined : r.finish(this.out, this.diagnostics);
+      if (this.recordings.length === 0) {
+        this.macros.watcher = undefined;
+        if (effect) this.includes.push({ start: r.outStart, end: this.out.length, effect });
+      }
     }
   }
 
@@ -377,7 +389,9 @@ export class Preprocessor implements TokenSource, MacroWatcher {
       else this.macros.delete(name);
     }
     for (const file of e.onceAdds) this.markOnce(file);
+    const start = this.out.length;
     for (const t of e.tokens) this.out.push(t);
+    if (this.recordings.length === 0) this.includes.push({ start, end: this.out.length, effect: e });
     for (const d of e.diagnostics) this.diagnostics.push(d);
   }
 

@@ -13,7 +13,8 @@
 // A kept value is reused only where every recorded lookup finds the same text and, if it consulted
 // declarations, the unit's fingerprint is the same.
 
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import type { IncludedOutput } from '../cpp/preprocess.js';
 import type { Macro, MacroTable, MacroWatcher } from '../cpp/macro.js';
 import type { TypeHooks } from '../cpp/expr.js';
 import { TK, type Token } from '../cpp/tokenize.js';
@@ -107,13 +108,28 @@ export function watchedHooks(hooks: TypeHooks, recorder: () => ValuationRecorder
  * What a unit's declarations are a function of (with the ABI): its preprocessed tokens, and the
  * header each comes from (a record's header is part of its layout). Texts are enough: the
  * tokenizer gives a text one kind. Line numbers are left out: they only reach diagnostics.
+ * An outermost include's output (`includes`) enters as its effect's own fingerprint, computed
+ * once for every unit that replays it: most of a unit's tokens are its includes'. The same tokens
+ * split differently give another fingerprint, which costs a memo miss, never a wrong answer.
  */
-export function tokensFingerprint(tokens: readonly Token[]): string {
+export function tokensFingerprint(tokens: readonly Token[], includes: readonly IncludedOutput[] = []): string {
   const h = createHash('sha1');
+  let from = 0;
+  for (const { start, end, effect } of includes) {
+    hashTexts(h, tokens, from, start);
+    h.update(`\x02${(effect.fingerprint ??= tokensFingerprint(effect.tokens))}\0`);
+    from = end;
+  }
+  hashTexts(h, tokens, from, tokens.length);
+  return h.digest('hex');
+}
+
+/** Token texts `[from, to)`, each run of one file after its name. */
+function hashTexts(h: Hash, tokens: readonly Token[], from: number, to: number): void {
   const CHUNK = 8192;
   let file: Token['file'] | undefined;
-  for (let i = 0; i < tokens.length; i += CHUNK) {
-    const texts = new Array<string>(Math.min(CHUNK, tokens.length - i));
+  for (let i = from; i < to; i += CHUNK) {
+    const texts = new Array<string>(Math.min(CHUNK, to - i));
     for (let k = 0; k < texts.length; k++) {
       const t = tokens[i + k]!;
       texts[k] = t.file === file ? t.text : `\x01${(file = t.file).name}\x01${t.text}`;
@@ -121,7 +137,6 @@ export function tokensFingerprint(tokens: readonly Token[]): string {
     h.update(texts.join('\0'));
     h.update('\0');
   }
-  return h.digest('hex');
 }
 
 /** A definition's text, as far as expansion can tell ('' for no definition); kept on the macro. */

@@ -50,7 +50,7 @@ export function layoutUnit(entry: string, ctx: UnitContext, previous?: UnitResul
   const pp = new Preprocessor(ctx.resolver, macroTable, ctx.fallback).run(entry);
   const sizes = sizesOf(ctx.abi);
   let fingerprint: string | undefined;
-  const tokens = (): string => (fingerprint ??= tokensFingerprint(pp.tokens));
+  const tokens = (): string => (fingerprint ??= tokensFingerprint(pp.tokens, pp.includes));
   // Parsed when needed: for the records unless the previous unit's hold, else for a macro value
   // that consults the declarations (sizeof, casts, enumeration constants).
   let scope: Scope | undefined;
