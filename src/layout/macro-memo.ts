@@ -8,22 +8,35 @@
 //   each lookup is kept with the definition's text (its signature: definitions parsed from an
 //   edited header are new objects with the same text);
 // - the evaluation adds the C declarations of the unit, through `sizeof`, casts and enumeration
-//   constants (TypeHooks). A value that consulted them holds only in a unit whose preprocessed
-//   tokens are the same (the same declarations, the same ABI): their fingerprint is kept too.
-// A kept value is reused only where every recorded lookup finds the same text and, if it consulted
-// declarations, the unit's fingerprint is the same.
+//   constants (TypeHooks): each question it asked them is kept with the answer it got.
+// A kept value is reused only where every recorded lookup finds the same text and every recorded
+// question gets the same answer: the evaluation, a function of its tokens and of those answers,
+// would then go the same way. The questions are asked again only where the unit's tokens differ
+// from those the value was kept under (their fingerprint): an edit of a struct in linux/kvm.h
+// changes the fingerprint, yet leaves the size of nearly every struct its ioctls name.
 
 import { createHash, type Hash } from 'node:crypto';
 import type { IncludedOutput } from '../cpp/preprocess.js';
 import type { Macro, MacroTable, MacroWatcher } from '../cpp/macro.js';
-import type { TypeHooks } from '../cpp/expr.js';
+import { ExprError, type IntType, type IntValue, type TypeHooks } from '../cpp/expr.js';
 import { TK, type Token } from '../cpp/tokenize.js';
 import type { MacroEvaluation } from './macro-values.js';
+
+type TypeAnswer = ReturnType<TypeHooks['typeName']>;
+
+/** A question a valuation asked the unit's declarations, with the answer it got. */
+type Consult =
+  /** `toks`: the expression from the type name on (a parse may look past the name's end). */
+  | { ask: 'typeName'; toks: readonly Token[]; answer: TypeAnswer | ExprError }
+  | { ask: 'ident'; name: string; answer: IntValue | undefined }
+  | { ask: 'isTypeName'; name: string; answer: boolean };
 
 interface Kept {
   /** Names looked up while expanding, each followed by the signature of what was found ('' for nothing). */
   lookups: string[];
-  /** The unit's fingerprint, where the evaluation consulted its declarations. */
+  /** The questions asked of the unit's declarations, in order; none: the value holds in any unit. */
+  consults?: Consult[];
+  /** The fingerprint of a unit where `consults` were answered as kept (asked again elsewhere). */
   scope?: string;
   result: MacroEvaluation;
   /** The expansion went through `_IOC` (the value is decoded as an ioctl). */
@@ -41,13 +54,18 @@ export class MacroMemo {
   hits = 0;
   misses = 0;
 
-  /** The kept value of `name` that holds in this unit (`table`, and its fingerprint if asked). */
-  find(name: string, table: MacroTable, scope: () => string): Kept | undefined {
+  /**
+   * The kept value of `name` that holds in this unit: `table`, its fingerprint (`scope`, computed
+   * when asked) and its declarations (`hooks`, parsed when asked).
+   */
+  find(name: string, table: MacroTable, scope: () => string, hooks: TypeHooks): Kept | undefined {
     next: for (const k of this.byName.get(name) ?? []) {
-      // The fingerprint first: one comparison, made once per unit.
-      if (k.scope !== undefined && k.scope !== scope()) continue;
       const l = k.lookups;
       for (let i = 0; i < l.length; i += 2) if (signature(table.find(l[i]!)) !== l[i + 1]) continue next;
+      if (k.consults && k.scope !== scope()) {
+        if (!k.consults.every((c) => sameAnswer(c, hooks))) continue;
+        k.scope = scope(); // the next unit with these tokens compares one string
+      }
       this.hits++;
       return k;
     }
@@ -66,10 +84,10 @@ export class MacroMemo {
   }
 }
 
-/** Watches one valuation: the names it looks up and whether it consults the declarations. */
+/** Watches one valuation: the names it looks up and the questions it asks the declarations. */
 export class ValuationRecorder implements MacroWatcher {
   private readonly seen = new Map<string, string>();
-  consultedScope = false;
+  readonly consults: Consult[] = [];
 
   read(name: string, m: Macro | undefined): void {
     if (!this.seen.has(name)) this.seen.set(name, signature(m));
@@ -84,25 +102,69 @@ export class ValuationRecorder implements MacroWatcher {
 }
 
 /**
- * `hooks` that tell `recorder()` when an answer came from the unit's declarations. A type name
- * can only start with an identifier: a probe at a `(` followed by anything else (the usual
- * parenthesized arithmetic) consults nothing.
+ * `hooks` that tell `recorder()` each question asked of the unit's declarations and its answer.
+ * A type name can only start with an identifier: a probe at a `(` followed by anything else (the
+ * usual parenthesized arithmetic) consults nothing.
  */
 export function watchedHooks(hooks: TypeHooks, recorder: () => ValuationRecorder | undefined): TypeHooks {
-  const consult = (): void => {
-    const r = recorder();
-    if (r) r.consultedScope = true;
-  };
   return {
     int: hooks.int, long: hooks.long, llong: hooks.llong, sizeT: hooks.sizeT,
     typeName: (toks, i) => {
-      if (toks[i]?.kind === TK.Ident) consult();
-      return hooks.typeName(toks, i);
+      const r = toks[i]?.kind === TK.Ident ? recorder() : undefined;
+      if (!r) return hooks.typeName(toks, i);
+      const rest = toks.slice(i);
+      let answer: TypeAnswer;
+      try {
+        answer = hooks.typeName(rest, 0);
+      } catch (e) {
+        if (e instanceof ExprError) r.consults.push({ ask: 'typeName', toks: rest, answer: e });
+        throw e;
+      }
+      r.consults.push({ ask: 'typeName', toks: rest, answer });
+      return answer && { ...answer, end: answer.end + i };
     },
-    ident: (name) => (consult(), hooks.ident(name)),
-    isTypeName: (name) => (consult(), hooks.isTypeName(name)),
+    ident: (name) => {
+      const answer = hooks.ident(name);
+      recorder()?.consults.push({ ask: 'ident', name, answer });
+      return answer;
+    },
+    isTypeName: (name) => {
+      const answer = hooks.isTypeName(name);
+      recorder()?.consults.push({ ask: 'isTypeName', name, answer });
+      return answer;
+    },
   };
 }
+
+/** Does this unit (`hooks`) answer the question as it was answered when the value was kept? */
+function sameAnswer(c: Consult, hooks: TypeHooks): boolean {
+  switch (c.ask) {
+    case 'ident': {
+      const now = hooks.ident(c.name);
+      return now === c.answer || (!!now && !!c.answer && now.v === c.answer.v && sameIntType(now.type, c.answer.type));
+    }
+    case 'isTypeName':
+      return hooks.isTypeName(c.name) === c.answer;
+    case 'typeName': {
+      let now: TypeAnswer | ExprError;
+      try {
+        now = hooks.typeName(c.toks, 0);
+      } catch (e) {
+        if (!(e instanceof ExprError)) throw e;
+        now = e;
+      }
+      const was = c.answer;
+      if (now instanceof ExprError || was instanceof ExprError) {
+        return now instanceof ExprError && was instanceof ExprError && now.message === was.message && now.retryable === was.retryable;
+      }
+      if (!now || !was) return now === was;
+      return now.end === was.end && now.size === was.size && now.align === was.align &&
+        (now.int === was.int || (!!now.int && !!was.int && sameIntType(now.int, was.int)));
+    }
+  }
+}
+
+const sameIntType = (a: IntType, b: IntType): boolean => a.bits === b.bits && a.unsigned === b.unsigned && a.rank === b.rank;
 
 /**
  * What a unit's declarations are a function of (with the ABI): its preprocessed tokens, and the

@@ -22,6 +22,7 @@ export class MacroEvaluator {
 
   private usedIoc = false;
   private readonly expander: Expander;
+  /** The unit's declarations, watched while a valuation is recorded for the memo. */
   private readonly hooks: TypeHooks;
   /** The valuation being recorded for the memo. */
   private recording?: ValuationRecorder;
@@ -32,11 +33,11 @@ export class MacroEvaluator {
    * this unit's fingerprint when a kept value needs it.
    */
   constructor(
-    private readonly macros: MacroTable, hooks: TypeHooks,
+    private readonly macros: MacroTable, private readonly unitHooks: TypeHooks,
     private readonly memo?: { values: MacroMemo; scope: () => string },
   ) {
     this.expander = new Expander(macros, (m) => { if (m.name === '_IOC') this.usedIoc = true; });
-    this.hooks = memo ? watchedHooks(hooks, () => this.recording) : hooks;
+    this.hooks = memo ? watchedHooks(unitHooks, () => this.recording) : unitHooks;
   }
 
   evaluate(name: string): MacroEvaluation {
@@ -54,7 +55,7 @@ export class MacroEvaluator {
     if (m.body.length === 1 && m.body[0]!.kind === TK.Number) return this.valueOfTokens(m.body);
     if (!this.memo) return this.expandAndValue(name, m.body[0]!.file, m.line);
 
-    const kept = this.memo.values.find(name, this.macros, () => (this.scope ??= this.memo!.scope()));
+    const kept = this.memo.values.find(name, this.macros, () => (this.scope ??= this.memo!.scope()), this.unitHooks);
     if (kept) {
       if (kept.usedIoc) this.usedIoc = true;
       return kept.result;
@@ -75,7 +76,8 @@ export class MacroEvaluator {
     const usedIoc = this.usedIoc;
     this.usedIoc ||= usedIocBefore;
     this.memo.values.keep(name, {
-      lookups: recorder.lookups(), scope: recorder.consultedScope ? (this.scope ??= this.memo.scope()) : undefined, result, usedIoc,
+      lookups: recorder.lookups(), result, usedIoc,
+      ...(recorder.consults.length > 0 ? { consults: recorder.consults, scope: (this.scope ??= this.memo.scope()) } : {}),
     });
     return result;
   }
