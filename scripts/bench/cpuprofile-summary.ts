@@ -1,6 +1,7 @@
 // Summary of `node --cpu-prof` profiles (one file per thread: the main thread and each worker):
 // busy time (samples not idle), garbage collection, the functions with the most self time, and
-// the inclusive time of functions named by regular expressions.
+// the inclusive time of functions named by regular expressions (matched against the name, and
+// against 'name file:line' as the self-time list prints it).
 //   npx tsx scripts/bench/cpuprofile-summary.ts DIR_OR_FILE... [--top 25] [--inclusive REGEX]...
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -44,7 +45,8 @@ for (const file of files) {
     let t = 0;
     for (const [id, d] of perNode) {
       for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) {
-        if (rx.test(byId.get(x)!.callFrame.functionName)) {
+        const node = byId.get(x)!;
+        if (rx.test(node.callFrame.functionName) || rx.test(where(node))) {
           t += d;
           break;
         }
