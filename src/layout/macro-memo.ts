@@ -26,7 +26,7 @@ type TypeAnswer = ReturnType<TypeHooks['typeName']>;
 
 /** A question a valuation asked the unit's declarations, with the answer it got. */
 type Consult =
-  /** `toks`: the expression from the type name on (a parse may look past the name's end). */
+  /** `toks`: the type name and what follows it up to the `)` that closes its group (groupRest). */
   | { ask: 'typeName'; toks: readonly Token[]; answer: TypeAnswer | ExprError }
   | { ask: 'ident'; name: string; answer: IntValue | undefined }
   | { ask: 'isTypeName'; name: string; answer: boolean };
@@ -112,7 +112,7 @@ export function watchedHooks(hooks: TypeHooks, recorder: () => ValuationRecorder
     typeName: (toks, i) => {
       const r = toks[i]?.kind === TK.Ident ? recorder() : undefined;
       if (!r) return hooks.typeName(toks, i);
-      const rest = toks.slice(i);
+      const rest = groupRest(toks, i);
       let answer: TypeAnswer;
       try {
         answer = hooks.typeName(rest, 0);
@@ -134,6 +134,22 @@ export function watchedHooks(hooks: TypeHooks, recorder: () => ValuationRecorder
       return answer;
     },
   };
+}
+
+/**
+ * The tokens from `i` through the `)` that closes the group `i` is in, or to the end. A type name
+ * is probed after the `(` of a cast or `sizeof`, and ends before that `)`: the question is asked
+ * (when kept and when asked again) of these tokens alone, so that a kept value holds a few tokens,
+ * not the rest of its expression.
+ */
+function groupRest(toks: readonly Token[], i: number): Token[] {
+  let depth = 0;
+  for (let k = i; k < toks.length; k++) {
+    const t = toks[k]!.text;
+    if (t === '(') depth++;
+    else if (t === ')' && depth-- === 0) return toks.slice(i, k + 1);
+  }
+  return toks.slice(i);
 }
 
 /** Does this unit (`hooks`) answer the question as it was answered when the value was kept? */
