@@ -7,7 +7,16 @@
 import { resolve, type CType, type EnumDecl, type Member, type RecordDecl } from '../c/types.js';
 import type { Abi, Scalar } from './abi.js';
 
-export class LayoutError extends Error {}
+/**
+ * Not an Error (as cpp/expr.ts's ExprError): a unit's 'retry' macros ask the size of structs it
+ * lacks thousands of times over a history, and a stack trace for each was 1 % of a layout worker.
+ */
+export class LayoutError {
+  constructor(readonly message: string) {}
+  toString(): string {
+    return this.message;
+  }
+}
 
 export interface MemberPlacement {
   member: Member;
