@@ -63,7 +63,7 @@ export class MacroMemo {
       const l = k.lookups;
       for (let i = 0; i < l.length; i += 2) if (signature(table.find(l[i]!)) !== l[i + 1]) continue next;
       if (k.consults && k.scope !== scope()) {
-        if (!k.consults.every((c) => sameAnswer(c, hooks))) continue;
+        for (const c of k.consults) if (!sameAnswer(c, hooks)) continue next;
         k.scope = scope(); // the next unit with these tokens compares one string
       }
       this.hits++;

@@ -52,7 +52,8 @@ export function layoutUnit(entry: string, ctx: UnitContext, previous?: UnitResul
   let fingerprint: string | undefined;
   const tokens = (): string => (fingerprint ??= tokensFingerprint(pp.tokens, pp.includes));
   // Parsed when needed: for the records unless the previous unit's hold, else for a macro value
-  // that consults the declarations (sizeof, casts, enumeration constants).
+  // that consults the declarations (sizeof, casts, enumeration constants), or a kept one whose
+  // questions to them are asked again (macro-memo.ts).
   let scope: Scope | undefined;
   const declarationDiags: Diagnostic[] = [];
   const declare = (): Scope => {
