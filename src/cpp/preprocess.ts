@@ -5,11 +5,11 @@ import { normalizePath } from '../git/file-tree.js';
 import { evaluate, ExprError } from './expr.js';
 import { findEffect, IncludeRecording, type IncludeEffect } from './include-memo.js';
 import { Expander, parseDefine, Reader, type Macro, type MacroTable, type MacroWatcher, type TokenSource } from './macro.js';
-import { TK, type Diagnostic, type SourceFile, type Token } from './tokenize.js';
+import { TK, type Diagnostic, type Token, type TokenFile } from './tokenize.js';
 
 /** A tokenized header, shared by every translation unit that includes it. */
 export interface HeaderUnit {
-  file: SourceFile;
+  file: TokenFile;
   tokens: Token[];
   /** Tokenizer problems (unterminated comment). */
   problems: { line: number; message: string }[];

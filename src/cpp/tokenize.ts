@@ -12,16 +12,24 @@ export const enum TK {
   Other,
 }
 
-export interface SourceFile {
-  /** Include path (`linux/kvm.h`) or a pseudo name (`<built-in>`). */
-  name: string;
+export interface SourceFile extends TokenFile {
   text: string;
+}
+
+/**
+ * The file tokens came from: its name, in one object per tokenized text (compared by identity).
+ * Not the text: tokens live in caches long after it was read, and would keep every version of
+ * every header a history's token cache saw (texts were 114 of a layout worker's 542 MiB).
+ */
+export interface TokenFile {
+  /** Include path (`linux/kvm.h`) or a pseudo name (`<built-in>`). */
+  readonly name: string;
 }
 
 export interface Token {
   kind: TK;
   text: string;
-  file: SourceFile;
+  file: TokenFile;
   line: number;
   /** Whitespace (or a comment) precedes it on its line. */
   space: boolean;
@@ -39,7 +47,7 @@ export interface Diagnostic { header: string; line: number; message: string }
 
 export interface TokenizeProblem { line: number; message: string }
 
-export interface Tokenized { tokens: Token[]; problems: TokenizeProblem[] }
+export interface Tokenized { file: TokenFile; tokens: Token[]; problems: TokenizeProblem[] }
 
 const PUNCTS3 = new Set(['<<=', '>>=', '...']);
 const PUNCTS2 = new Set([
@@ -84,8 +92,9 @@ function spliceLines(text: string): string {
   return out.join('\n');
 }
 
-export function tokenize(file: SourceFile): Tokenized {
-  const src = spliceLines(file.text);
+export function tokenize(source: SourceFile): Tokenized {
+  const file: TokenFile = { name: source.name };
+  const src = spliceLines(source.text);
   const tokens: Token[] = [];
   const problems: TokenizeProblem[] = [];
   const n = src.length;
@@ -151,11 +160,31 @@ export function tokenize(file: SourceFile): Tokenized {
       else i++;
       kind = isPunctChar(c) ? TK.Punct : TK.Other;
     }
-    tokens.push({ kind, text: src.slice(start, i), file, line, space, bol });
+    tokens.push({ kind, text: intern(src.slice(start, i)), file, line, space, bol });
     bol = false;
     space = false;
   }
-  return { tokens, problems };
+  return { file, tokens, problems };
+}
+
+/**
+ * Token texts by value: the tokens of a history's versions of a header share theirs (a worker's
+ * heap held 1.5 M short strings of 357 k distinct values), and a long one is a copy, because a
+ * slice of the file's text (V8 makes one of 13 characters or more) keeps the whole text alive.
+ * Bounded: cleared when full (the tokens keep the texts they have).
+ */
+const texts = new Map<string, string>();
+const MAX_TEXTS = 1 << 18;
+
+function intern(slice: string): string {
+  let text = texts.get(slice);
+  if (text === undefined) {
+    if (texts.size >= MAX_TEXTS) texts.clear();
+    // A new string the length of the slice (or a slice of one that short).
+    text = slice.length >= 13 ? (' ' + slice).slice(1) : slice;
+    texts.set(text, text);
+  }
+  return text;
 }
 
 function isPunctChar(c: number): boolean {

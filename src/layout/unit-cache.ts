@@ -3,7 +3,7 @@
 
 import { findGuard, Preprocessor, type HeaderUnit } from '../cpp/preprocess.js';
 import { MacroTable } from '../cpp/macro.js';
-import { tokenize, type SourceFile } from '../cpp/tokenize.js';
+import { tokenize } from '../cpp/tokenize.js';
 import { headersInstallView, RAW_SOURCE_MACROS } from '../cpp/uapi-view.js';
 import type { Abi } from './abi.js';
 
@@ -27,8 +27,7 @@ export class UnitCache {
       this.units.set(k, u);
       return u;
     }
-    const file: SourceFile = { name, text: raw ? headersInstallView(text()) : text() };
-    const { tokens, problems } = tokenize(file);
+    const { file, tokens, problems } = tokenize({ name, text: raw ? headersInstallView(text()) : text() });
     u = { file, tokens, problems, guard: findGuard(tokens) };
     this.units.set(k, u);
     this.tokens += tokens.length;
