@@ -168,20 +168,20 @@ export function tokenize(source: SourceFile): Tokenized {
 }
 
 /**
- * Token texts by value: the tokens of a history's versions of a header share theirs (a worker's
- * heap held 1.5 M short strings of 357 k distinct values), and a long one is a copy, because a
- * slice of the file's text (V8 makes one of 13 characters or more) keeps the whole text alive.
- * Bounded: cleared when full (the tokens keep the texts they have).
+ * Strings by value: the tokens of a history's versions of a header share their texts (a worker's
+ * heap held 1.5 M short strings of 357 k distinct values), and so do the names and values the
+ * layout stage makes from them. A string kept is a copy of its own, because a slice (V8 makes one
+ * of 13 characters or more) keeps the whole text it was cut from alive, and a concatenation its
+ * parts. Bounded: cleared when full (what holds a string keeps it).
  */
 const texts = new Map<string, string>();
 const MAX_TEXTS = 1 << 18;
 
-function intern(slice: string): string {
-  let text = texts.get(slice);
+export function intern(s: string): string {
+  let text = texts.get(s);
   if (text === undefined) {
     if (texts.size >= MAX_TEXTS) texts.clear();
-    // A new string the length of the slice (or a slice of one that short).
-    text = slice.length >= 13 ? (' ' + slice).slice(1) : slice;
+    text = s.length >= 13 ? (' ' + s).slice(1) : s;
     texts.set(text, text);
   }
   return text;

@@ -6,6 +6,7 @@
 import { resolve, typeName, type RecordDecl } from '../c/types.js';
 import type { FieldLayout, RecordLayout } from './model.js';
 import type { Measurer } from './record-layout.js';
+import { sharedRecord } from './shared-values.js';
 
 export function recordLayout(rec: RecordDecl, name: string, m: Measurer): RecordLayout {
   const shape = m.record(rec);
@@ -13,7 +14,7 @@ export function recordLayout(rec: RecordDecl, name: string, m: Measurer): Record
   addFields(rec, '', 0, m, fields);
   const out: RecordLayout = { kind: rec.kind, name, header: rec.header, size: shape.size, align: shape.align, fields };
   if (!rec.tag) out.typedef = true;
-  return out;
+  return sharedRecord(out);
 }
 
 function addFields(rec: RecordDecl, prefix: string, baseBits: number, m: Measurer, out: FieldLayout[]): void {
