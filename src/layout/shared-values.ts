@@ -5,7 +5,7 @@
 // the history. Shared records are never modified: a layout result is read-only once made.
 
 import { intern } from '../cpp/tokenize.js';
-import type { FieldLayout, RecordLayout } from './model.js';
+import { sameRecord, type RecordLayout } from './model.js';
 
 /** Header -> record name -> the last few distinct records kept (other ABIs, other versions). */
 const kept = new Map<string, Map<string, RecordLayout[]>>();
@@ -24,7 +24,7 @@ export function sharedRecord(r: RecordLayout): RecordLayout {
   if (!byName) kept.set(r.header, (byName = new Map()));
   let variants = byName.get(r.name);
   if (variants) {
-    for (const k of variants) if (equalLayouts(k, r)) return k;
+    for (const k of variants) if (sameRecord(k, r)) return k;
   } else {
     byName.set(r.name, (variants = []));
     keptNames++;
@@ -34,14 +34,4 @@ export function sharedRecord(r: RecordLayout): RecordLayout {
   variants.unshift(r);
   if (variants.length > VARIANTS) variants.length = VARIANTS;
   return r;
-}
-
-function equalLayouts(a: RecordLayout, b: RecordLayout): boolean {
-  if (a.size !== b.size || a.align !== b.align || a.kind !== b.kind || a.typedef !== b.typedef || a.fields.length !== b.fields.length) return false;
-  for (let i = 0; i < a.fields.length; i++) if (!sameField(a.fields[i]!, b.fields[i]!)) return false;
-  return true;
-}
-
-function sameField(a: FieldLayout, b: FieldLayout): boolean {
-  return a.offset === b.offset && a.size === b.size && a.bitOffset === b.bitOffset && a.bitWidth === b.bitWidth && a.type === b.type && a.path === b.path;
 }
