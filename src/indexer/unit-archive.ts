@@ -418,6 +418,9 @@ export class UnitArchive {
       const idx = join(this.config.dir, idxOf(seg.name));
       writeFileSync(`${idx}.tmp`, JSON.stringify(indexFile(seg.entries)));
       renameSync(`${idx}.tmp`, idx);
+      // Of no more use. Kept, a long run's lines were a fifth of a worker's heap, and they kept
+      // dropped segments, their parts and their lines alive too (Part.segment).
+      seg.entries = [];
     } catch {
       this.broken = true;
     }
