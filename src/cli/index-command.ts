@@ -30,11 +30,12 @@ export interface IndexCommandOptions {
 /**
  * MiB of JavaScript heap per layout worker unless --worker-heap says otherwise: V8 lets garbage
  * grow to gigabytes before collecting it. Room above a worker's live set over the first 20,000
- * commits of the synthetic kernel-scale history; past them the collector slows a first index to a
- * third of its rate (a larger cap is the user's to choose, the < 2 GB peak is ours). At 600 MiB the
- * first 8,326 commits took 15 % more CPU (and 186 MiB less at the peak), at 550 MiB workers were
- * replaced every few minutes (BENCHMARKS.md). Workers that fill it after laying out commits are
- * replaced (runIndex), and a tree that needs more runs on without the cap.
+ * commits of the synthetic kernel-scale history, where it held the archive's index lines too (past
+ * them the collector slowed a first index to a third of its rate; a larger cap is the user's to
+ * choose, the < 2 GB peak is ours). At 600 MiB the first 8,326 commits took 15 % more CPU (and 186
+ * MiB less at the peak), at 550 MiB workers were replaced every few minutes (BENCHMARKS.md).
+ * Workers that fill it after laying out commits are replaced (runIndex), and a tree that needs
+ * more runs on without the cap.
  */
 const DEFAULT_WORKER_HEAP_MB = 700;
 
