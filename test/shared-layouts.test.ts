@@ -1,4 +1,4 @@
-// Records shared by value across ABIs (layout/shared-values.ts): a layout worker holds the records
+// Records shared by value across ABIs (layout/shared-records.ts): a layout worker holds the records
 // of up to 7 ABIs at every commit it keeps, and most of them are the same across those ABIs.
 // Whether each record is right is kernel-6.1.test.ts's to check (every ABI against clang, laid out
 // in one process, so sharing is in play there too); this file checks that equal records are one

@@ -169,8 +169,8 @@ export function tokenize(source: SourceFile): Tokenized {
 
 /**
  * Strings by value: the tokens of a history's versions of a header share their texts (a worker's
- * heap held 1.5 M short strings of 357 k distinct values), and so do the names and values the
- * layout stage makes from them. A string kept is a copy of its own, because a slice (V8 makes one
+ * heap held 1.5 M short strings of 357 k distinct values), and so do the member paths the layout
+ * stage makes from them (layout/shared-records.ts). A string kept is a copy of its own, because a slice (V8 makes one
  * of 13 characters or more) keeps the whole text it was cut from alive, and a concatenation its
  * parts. Bounded: cleared when full (what holds a string keeps it).
  */

@@ -6,7 +6,7 @@
 import { resolve, typeName, type RecordDecl } from '../c/types.js';
 import type { FieldLayout, RecordLayout } from './model.js';
 import type { Measurer } from './record-layout.js';
-import { sharedRecord } from './shared-values.js';
+import { sharedRecord } from './shared-records.js';
 
 export function recordLayout(rec: RecordDecl, name: string, m: Measurer): RecordLayout {
   const shape = m.record(rec);
