@@ -1,7 +1,7 @@
 // Macro expansion (C11 6.10.3) with Prosser's hide sets, as chibicc does it. Tokens to read come
 // from a Reader: a stack of pending tokens, then (for a whole translation unit) the file itself.
 
-import { TK, tokenize, type HideSet, type Token } from './tokenize.js';
+import { retoken, TK, token, tokenize, type HideSet, type Token } from './tokenize.js';
 
 export interface Macro {
   name: string;
@@ -38,7 +38,7 @@ export function parseDefine(rest: readonly Token[]): Macro | undefined {
       }
     }
     body = rest.slice(i + 1);
-    if (namedVariadic) body = body.map((t) => (t.text === namedVariadic ? { ...t, text: '__VA_ARGS__' } : t));
+    if (namedVariadic) body = body.map((t) => (t.text === namedVariadic ? retoken(t, { text: '__VA_ARGS__' }) : t));
   } else {
     body = rest.slice(1);
   }
@@ -182,10 +182,7 @@ export class Expander {
     const out = new Array<Token>(body.length);
     for (let i = 0; i < body.length; i++) {
       const b = body[i]!;
-      out[i] = {
-        kind: b.kind, text: b.text, file: origin.file, line: origin.line,
-        space: i === 0 ? origin.space : b.space, bol: false, hide: mergeHide(b.hide, hs),
-      };
+      out[i] = token(b.kind, b.text, origin.file, origin.line, i === 0 ? origin.space : b.space, false, mergeHide(b.hide, hs));
     }
     return out;
   }
@@ -276,11 +273,11 @@ export class Expander {
             }
             continue;
           }
-          out.push(...a.map((x, k) => (k === 0 ? { ...x, space: t.space } : x)));
+          out.push(...a.map((x, k) => (k === 0 ? retoken(x, { space: t.space }) : x)));
           continue;
         }
         const e = expandedArg(t.text, a);
-        out.push(...e.map((x, k) => (k === 0 ? { ...x, space: t.space } : x)));
+        out.push(...e.map((x, k) => (k === 0 ? retoken(x, { space: t.space }) : x)));
         continue;
       }
       out.push(t);
@@ -303,12 +300,12 @@ export function stringize(tokens: readonly Token[], at: Token): Token {
     if (i > 0 && t.space) s += ' ';
     s += t.kind === TK.String || t.kind === TK.Char ? t.text.replace(/[\\"]/g, '\\$&') : t.text;
   }
-  return { kind: TK.String, text: `"${s}"`, file: at.file, line: at.line, space: at.space, bol: false };
+  return token(TK.String, `"${s}"`, at.file, at.line, at.space, false);
 }
 
 function paste(lhs: Token, rhs: Token): Token {
   const text = lhs.text + rhs.text;
   const toks = tokenize({ name: lhs.file.name, text }).tokens;
   const kind = toks.length === 1 ? toks[0]!.kind : TK.Other;
-  return { kind, text, file: lhs.file, line: lhs.line, space: lhs.space, bol: false, hide: lhs.hide };
+  return token(kind, text, lhs.file, lhs.line, lhs.space, false, lhs.hide);
 }

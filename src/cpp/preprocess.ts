@@ -5,7 +5,7 @@ import { normalizePath } from '../git/file-tree.js';
 import { evaluate, ExprError } from './expr.js';
 import { findEffect, IncludeRecording, type IncludeEffect } from './include-memo.js';
 import { Expander, parseDefine, Reader, type Macro, type MacroTable, type MacroWatcher, type TokenSource } from './macro.js';
-import { TK, type Diagnostic, type Token, type TokenFile } from './tokenize.js';
+import { retoken, TK, token, type Diagnostic, type Token, type TokenFile } from './tokenize.js';
 
 /** A tokenized header, shared by every translation unit that includes it. */
 export interface HeaderUnit {
@@ -326,7 +326,7 @@ export class Preprocessor implements TokenSource, MacroWatcher {
           value = this.resolve(path, false) !== undefined;
         }
         if (paren) j++; // ')'
-        out.push({ ...t, kind: TK.Number, text: value ? '1' : '0' });
+        out.push(retoken(t, { kind: TK.Number, text: value ? '1' : '0' }));
         i = j - 1;
         continue;
       }
@@ -409,8 +409,8 @@ export class Preprocessor implements TokenSource, MacroWatcher {
     }
     if (what === 'pack') {
       // Passed on to the C stage as `__pragma_pack ( args )`: it changes record layout.
-      this.out.push({ kind: TK.Ident, text: '__pragma_pack', file: hash.file, line: hash.line, space: true, bol: false });
-      for (const t of rest.slice(1)) this.out.push({ ...t, bol: false });
+      this.out.push(token(TK.Ident, '__pragma_pack', hash.file, hash.line, true, false));
+      for (const t of rest.slice(1)) this.out.push(retoken(t, { bol: false }));
     }
   }
 }

@@ -6,7 +6,7 @@
 
 import { evaluate, ExprError, type TypeHooks } from '../cpp/expr.js';
 import { Expander, type MacroTable } from '../cpp/macro.js';
-import { TK, type Token } from '../cpp/tokenize.js';
+import { TK, token, type Token } from '../cpp/tokenize.js';
 import { ValuationRecorder, watchedHooks, type MacroMemo } from './macro-memo.js';
 import type { IoctlDir, IoctlFields } from './model.js';
 
@@ -83,7 +83,7 @@ export class MacroEvaluator {
   }
 
   private expandAndValue(name: string, file: Token['file'], line: number): MacroEvaluation {
-    const start: Token = { kind: TK.Ident, text: name, file, line, space: false, bol: false };
+    const start = token(TK.Ident, name, file, line, false, false);
     return this.valueOfTokens(this.expander.expandAll([start]));
   }
 
