@@ -29,10 +29,9 @@ export interface IndexCommandOptions {
 
 /**
  * MiB of JavaScript heap per layout worker unless --worker-heap says otherwise: V8 lets garbage
- * grow to gigabytes before collecting it. 700 left the collector room over the first 20,000
- * commits of the synthetic kernel-scale history, not past them (there the rate fell to a third,
- * measured while the unit archive still kept its written index lines; BENCHMARKS.md). A larger cap
- * is the user's choice; the < 2 GB peak is the default's. At 600 MiB the first 8,326 commits took
+ * grow to gigabytes before collecting it. Under 700 the whole synthetic kernel-scale history took
+ * 51 min, the rate falling from 23 to 10 commits/s as the collector took more of it, with a peak
+ * of 2,276 MiB (BENCHMARKS.md). A larger cap is the user's choice; the < 2 GB peak is the default's. At 600 MiB the first 8,326 commits took
  * 15 % more CPU (and 186 MiB less at the peak), at 550 MiB workers were replaced every few minutes.
  * Workers that fill it after laying out commits are replaced (runIndex), and a tree that needs
  * more runs on without the cap.

@@ -65,10 +65,9 @@ export function token(kind: TK, text: string, file: TokenFile, line: number, spa
   return hide ? new ExpandedToken(text, file, bits, hide) : new Token(text, file, bits);
 }
 
-/** `t` with some of its parts replaced. */
-export function retoken(t: Token, change: { kind?: TK; text?: string; file?: TokenFile; line?: number; space?: boolean; bol?: boolean; hide?: HideSet | undefined }): Token {
-  return token(change.kind ?? t.kind, change.text ?? t.text, change.file ?? t.file, change.line ?? t.line, change.space ?? t.space, change.bol ?? t.bol,
-    'hide' in change ? change.hide : t.hide);
+/** `t` with some of its parts replaced (its file, line and hide set kept). */
+export function retoken(t: Token, change: { kind?: TK; text?: string; space?: boolean; bol?: boolean }): Token {
+  return token(change.kind ?? t.kind, change.text ?? t.text, t.file, t.line, change.space ?? t.space, change.bol ?? t.bol, t.hide);
 }
 
 /** An immutable linked set of macro names; tokens share tails. */
@@ -202,9 +201,9 @@ export function tokenize(source: SourceFile): Tokenized {
 /**
  * Strings by value: the tokens of a history's versions of a header share their texts (a worker's
  * heap held 1.5 M short strings of 357 k distinct values), and so do the member paths the layout
- * stage makes from them (layout/shared-records.ts). A string kept is a copy of its own, because a slice (V8 makes one
- * of 13 characters or more) keeps the whole text it was cut from alive, and a concatenation its
- * parts. Bounded: cleared when full (what holds a string keeps it).
+ * stage makes from them (layout/shared-records.ts). A string kept is a copy of its own, because a
+ * slice (V8 makes one of 13 characters or more) keeps the whole text it was cut from alive, and a
+ * concatenation its parts. Bounded: cleared when full (what holds a string keeps it).
  */
 const texts = new Map<string, string>();
 const MAX_TEXTS = 1 << 18;
