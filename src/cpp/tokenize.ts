@@ -27,10 +27,11 @@ export interface TokenFile {
 }
 
 /**
- * A preprocessing token. A layout worker's token cache holds a history's header versions as 1.5 M
- * of these, a third of its live heap: kind, the two whitespace flags and the line share one small
- * integer, so a cached token is 3 fields (48 bytes) where 6 were 72 (BENCHMARKS.md). A class, so
- * that a token is only ever made by `token` or `retoken` (an object literal would lack the bits).
+ * A preprocessing token. A layout worker's token cache held a history's header versions as 1.5 M
+ * of these, a third of its live heap (600 k now, unit-cache.ts): kind, the two whitespace flags
+ * and the line share one small integer, so a cached token is 3 fields (48 bytes) where 6 were 72
+ * (BENCHMARKS.md). A class, so that a token is only ever made by `token` or `retoken` (an object
+ * literal would lack the bits).
  */
 export class Token {
   /** Macro names this token came out of (the "hide set" of Prosser's algorithm): expanded tokens only. */

@@ -15,8 +15,12 @@ export class UnitCache {
    * `maxTokens` bounds the memory a long history can pin (every version of every header it saw):
    * the least recently used headers are dropped past it, to be tokenized again if they come back.
    * One tree for many ABIs (the layout command) wants no bound: all 7 architectures' headers.
+   * The default is about one tree's worth (Linux 6.1's uapi headers are 525 k tokens, all
+   * architectures): what a history reuses is the current versions and a release's worth of old
+   * ones for the side branches, and tokenizing is cheap next to the memos a cached unit pins.
+   * Against 1.5 M: 1-2 % more CPU over 890 commits, 100-200 MiB less at the peak (BENCHMARKS.md).
    */
-  constructor(private readonly maxTokens = 1_500_000) {}
+  constructor(private readonly maxTokens = 600_000) {}
 
   /** The header `name` whose text has identity `id`; `raw`: apply the headers_install view. */
   get(id: string, name: string, text: () => string, raw: boolean): HeaderUnit {
