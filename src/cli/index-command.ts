@@ -29,14 +29,14 @@ export interface IndexCommandOptions {
 
 /**
  * MiB of JavaScript heap per layout worker unless --worker-heap says otherwise: V8 lets garbage
- * grow to gigabytes before collecting it. Under 700 the whole synthetic kernel-scale history took
- * 51 min, the rate falling from 23 to 10 commits/s as the collector took more of it, with a peak
- * of 2,276 MiB (BENCHMARKS.md). A larger cap is the user's choice; the < 2 GB peak is the default's. At 600 MiB the first 8,326 commits took
- * 15 % more CPU (and 186 MiB less at the peak), at 550 MiB workers were replaced every few minutes.
- * Workers that fill it after laying out commits are replaced (runIndex), and a tree that needs
- * more runs on without the cap.
+ * grow to gigabytes before collecting it, and a worker's heap runs at its cap whatever its live
+ * set. At 600, with a token cache of about one tree (unit-cache.ts) and HEAP_FLAGS, the whole
+ * synthetic kernel-scale history took 46.6 min (28 commits/s at first, 11 past 40,000 commits as
+ * the collector takes more), peak 1,966 MiB (BENCHMARKS.md). A larger cap is the user's choice;
+ * the < 2 GB peak is the default's. Workers that fill it after laying out commits are replaced
+ * (runIndex), and a tree that needs more runs on without the cap.
  */
-const DEFAULT_WORKER_HEAP_MB = 700;
+const DEFAULT_WORKER_HEAP_MB = 600;
 
 /**
  * V8's optimizing compiler, tuned for a run's short life: a nightly run of 52 commits spent 4.4 s
@@ -47,8 +47,16 @@ const DEFAULT_WORKER_HEAP_MB = 700;
  */
 const COMPILER_FLAGS = ['--max-inlined-bytecode-size-cumulative=300', '--interrupt-budget=270336'];
 
+/**
+ * The main thread's heap has no cap, and V8 lets a heap grow to about 4 times what a full
+ * collection left before it collects again: late in the whole synthetic history the main thread's
+ * 100 MiB became 408 MiB used, the process's peak (BENCHMARKS.md). Twice instead. Process-wide:
+ * the layout workers' heaps grow the same way, up to their cap.
+ */
+const HEAP_FLAGS = ['--heap-growing-percent=100'];
+
 export async function indexCommand(repoArg: string | undefined, opts: IndexCommandOptions): Promise<void> {
-  for (const flag of COMPILER_FLAGS) setFlagsFromString(flag);
+  for (const flag of [...COMPILER_FLAGS, ...HEAP_FLAGS]) setFlagsFromString(flag);
   const repoPath = resolve(repoArg ?? '.');
   if (!existsSync(repoPath)) fail(`${repoPath}: no such directory`);
   const abis = parseAbiList(opts.abi);

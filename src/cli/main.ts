@@ -76,7 +76,7 @@ program
   .option('--full', 'forget what is stored for this repository and index it again')
   .option('--wait', 'wait for another run on the same database and repository instead of failing')
   .option('-j, --jobs <n>', 'worker threads (default: one per core)')
-  .option('--worker-heap <MiB>', 'cap each layout worker\'s heap (default 700; 0: no cap)')
+  .option('--worker-heap <MiB>', 'cap each layout worker\'s heap (default 600; 0: no cap)')
   .option('--json', 'print the summary as JSON')
   .option('-q, --quiet', 'no progress output')
   .action(lazy(async () => (await import('./index-command.js')).indexCommand));
