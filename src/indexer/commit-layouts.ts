@@ -8,10 +8,10 @@
 
 import type { LayoutSpec } from '../cpp/profile.js';
 import { diffMacro, diffRecord, type SymbolChange } from '../diff/changes.js';
-import { sameMacro, sameRecord, type AbiName, type RecordLayout } from '../layout/model.js';
+import { sameMacro, sameRecord, type AbiName } from '../layout/model.js';
 import { macroAt, recordAt, touchedSymbols, TreeLayouter, type TreeState } from '../layout/tree-state.js';
 import { UnitCache } from '../layout/unit-cache.js';
-import { layoutHash } from '../store/layout-hash.js';
+import { canonicalLayoutJson, hashLayoutJson } from '../store/layout-hash.js';
 import type { DeltaRow, EventRow } from '../store/rows.js';
 import { groupDeltas, groupEvents } from './group-abis.js';
 import { CommitTree, type FileChange } from './commit-tree.js';
@@ -29,8 +29,12 @@ export interface CommitLayouts {
   sha: string;
   deltas: DeltaRow[];
   events: EventRow[];
-  /** Layouts the deltas refer to, by hash. */
-  layouts: Map<string, RecordLayout>;
+  /**
+   * Layouts the deltas refer to, as canonical JSON by hash: the string hashed is the row stored,
+   * and a string is a fraction of the objects' size in the main thread (a root commit has tens of
+   * thousands) and cheaper to pass between threads.
+   */
+  layouts: Map<string, string>;
 }
 
 interface Kept { tree: CommitTree; states: Map<AbiName, TreeState> }
@@ -100,8 +104,12 @@ export class CommitLayouter {
         const before = prev && recordAt(prev, header, name);
         const after = recordAt(update.state, header, name);
         if (sameRecord(before, after)) continue;
-        const hash = after ? layoutHash(after) : null;
-        if (after) out.layouts.set(hash!, after);
+        let hash: string | null = null;
+        if (after) {
+          const json = canonicalLayoutJson(after);
+          hash = hashLayoutJson(json);
+          out.layouts.set(hash, json);
+        }
         out.deltas.push({ abis: [abi], kind: 'record', header, name, layoutHash: hash, value: null, ioctl: null });
         if (others_.some((o) => sameRecord(recordAt(o, header, name), after))) continue;
         addEvents(out.events, abi, diffRecord(before, after));

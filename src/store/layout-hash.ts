@@ -28,5 +28,10 @@ export function canonicalLayoutJson(r: RecordLayout): string {
 
 /** sha256 hex of the canonical JSON: the layouts table's key. */
 export function layoutHash(r: RecordLayout): string {
-  return createHash('sha256').update(canonicalLayoutJson(r)).digest('hex');
+  return hashLayoutJson(canonicalLayoutJson(r));
+}
+
+/** layoutHash of a layout whose canonical JSON is at hand. */
+export function hashLayoutJson(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
 }

@@ -52,8 +52,11 @@ export type EventRow = SymbolChange & { abis: AbiName[] };
 
 export interface CommitWrite {
   commit: CommitRow;
-  /** Layouts the deltas refer to, by layoutHash(); already-stored ones are skipped. */
-  layouts: Map<string, RecordLayout>;
+  /**
+   * Layouts the deltas refer to, as their canonical JSON (the layouts table's body), by
+   * layoutHash(); already-stored ones are skipped.
+   */
+  layouts: Map<string, string>;
   deltas: DeltaRow[];
   events: EventRow[];
 }

@@ -4,7 +4,6 @@
 // multi-row INSERTs, in chunks kept small (MAX_PARAMS_PER_STATEMENT, MAX_BYTES_PER_STATEMENT).
 
 import type { Kysely, Transaction } from 'kysely';
-import { canonicalLayoutJson } from './layout-hash.js';
 import type { CommitWrite } from './rows.js';
 import type { Database, NewCommit, NewDelta, NewEvent } from './schema.js';
 
@@ -41,7 +40,7 @@ function* layoutRows(batch: CommitWrite[]): Generator<{ hash: string; body: stri
     for (const [hash, body] of layouts) {
       if (seen.has(hash)) continue;
       seen.add(hash);
-      yield { hash, body: canonicalLayoutJson(body) };
+      yield { hash, body };
     }
   }
 }
