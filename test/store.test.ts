@@ -17,7 +17,7 @@ import { StoreInputError } from '../src/store/errors.js';
 import { acquirePgliteDirLock, acquireRunLock, pgliteLockPath } from '../src/store/lock.js';
 import { migrate, migrationsDir, splitSql } from '../src/store/migrations.js';
 import {
-  canonicalDump, canonicalLayoutJson, type CommitWrite, indexedShas, layoutHash, markVanished, maxTopo, readRefs, replaceRefs,
+  canonicalDump, type CommitWrite, indexedShas, layoutRow, markVanished, maxTopo, readRefs, replaceRefs,
   setReleases, symbolAt, upsertRepo, writeCommitBatch,
 } from '../src/store/queries.js';
 
@@ -53,8 +53,9 @@ function history(abis: AbiName[] = ['x86_64', 'i386']): CommitWrite[] {
     let hash: string | null = null;
     if (version !== null) {
       const l = layout('foo', 4 * version, abi, version - 1);
-      hash = layoutHash(l);
-      w.layouts.set(hash, canonicalLayoutJson(l));
+      const row = layoutRow(l);
+      hash = row.hash;
+      w.layouts.set(row.hash, row.body);
     }
     w.deltas.push({ abis: [abi], kind: 'record', header: 'linux/foo.h', name: 'foo', layoutHash: hash, value: null, ioctl: null });
     w.events.push({
@@ -103,8 +104,8 @@ function benchBatch(from: number, count: number, symbols: number): CommitWrite[]
     for (let s = 0; s < symbols; s++) {
       const l = layout(`rec${s}`, 8 + (n % 7), 'x86_64', s % 5);
       l.fields[0]!.type = `__u32 /* ${n} */`;
-      const h = layoutHash(l);
-      if (s % 2 === 0) w.layouts.set(h, canonicalLayoutJson(l));
+      const { hash: h, body } = layoutRow(l);
+      if (s % 2 === 0) w.layouts.set(h, body);
       w.deltas.push(s % 2 === 0
         ? { abis: ['x86_64'], kind: 'record', header: 'linux/bench.h', name: `rec${s}`, layoutHash: h, value: null, ioctl: null }
         : { abis: ['x86_64'], kind: 'macro', header: 'linux/bench.h', name: `M${s}`, layoutHash: null, value: String(n * s), ioctl: null });

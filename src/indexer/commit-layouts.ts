@@ -11,7 +11,7 @@ import { diffMacro, diffRecord, type SymbolChange } from '../diff/changes.js';
 import { sameMacro, sameRecord, type AbiName } from '../layout/model.js';
 import { macroAt, recordAt, touchedSymbols, TreeLayouter, type TreeState } from '../layout/tree-state.js';
 import { UnitCache } from '../layout/unit-cache.js';
-import { canonicalLayoutJson, hashLayoutJson } from '../store/layout-hash.js';
+import { layoutRow } from '../store/layout-hash.js';
 import type { DeltaRow, EventRow } from '../store/rows.js';
 import { groupDeltas, groupEvents } from './group-abis.js';
 import { CommitTree, type FileChange } from './commit-tree.js';
@@ -104,12 +104,9 @@ export class CommitLayouter {
         const before = prev && recordAt(prev, header, name);
         const after = recordAt(update.state, header, name);
         if (sameRecord(before, after)) continue;
-        let hash: string | null = null;
-        if (after) {
-          const json = canonicalLayoutJson(after);
-          hash = hashLayoutJson(json);
-          out.layouts.set(hash, json);
-        }
+        const row = after && layoutRow(after);
+        const hash = row ? row.hash : null;
+        if (row) out.layouts.set(row.hash, row.body);
         out.deltas.push({ abis: [abi], kind: 'record', header, name, layoutHash: hash, value: null, ioctl: null });
         if (others_.some((o) => sameRecord(recordAt(o, header, name), after))) continue;
         addEvents(out.events, abi, diffRecord(before, after));

@@ -28,10 +28,11 @@ export function canonicalLayoutJson(r: RecordLayout): string {
 
 /** sha256 hex of the canonical JSON: the layouts table's key. */
 export function layoutHash(r: RecordLayout): string {
-  return hashLayoutJson(canonicalLayoutJson(r));
+  return layoutRow(r).hash;
 }
 
-/** layoutHash of a layout whose canonical JSON is at hand. */
-export function hashLayoutJson(json: string): string {
-  return createHash('sha256').update(json).digest('hex');
+/** A layouts table row: the canonical JSON and its hash, the JSON made once. */
+export function layoutRow(r: RecordLayout): { hash: string; body: string } {
+  const body = canonicalLayoutJson(r);
+  return { hash: createHash('sha256').update(body).digest('hex'), body };
 }

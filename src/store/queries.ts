@@ -10,7 +10,7 @@ import type { Database } from './schema.js';
 export { writeCommitBatch } from './write.js';
 export { symbolAt } from './symbol-at.js';
 export { canonicalDump, canonicalJson } from './dump.js';
-export { canonicalLayout, canonicalLayoutJson, layoutHash } from './layout-hash.js';
+export { canonicalLayout, canonicalLayoutJson, layoutHash, layoutRow } from './layout-hash.js';
 export type * from './rows.js';
 
 /** Rows per statement for the update/insert helpers below (parameters stay far under 65,535). */
