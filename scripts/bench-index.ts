@@ -104,7 +104,7 @@ function run(label: string): { seconds: number; peakMiB: number; cpuSeconds: num
   const args = [...prof, CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...heap, ...(values.db ? ['--db', values.db] : [])];
   const t0 = performance.now();
   // node runs the CLI directly (for --cpu-prof), so the environment its first line sets is set here.
-  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'node', ...args], { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '2', ...process.env, DATABASE_URL: '' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'node', ...args], { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '1', ...process.env, DATABASE_URL: '' } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
   const [peakKiB, user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);

@@ -34,7 +34,7 @@ for i in $(seq 1 "$n"); do
     fi
     sync
     # As the installed command's first line sets it.
-    line=$(/usr/bin/time -f '%e %U %S' env MALLOC_ARENA_MAX=2 DATABASE_URL= node "$dist/cli/main.js" index "$work/repo.git" \
+    line=$(/usr/bin/time -f '%e %U %S' env MALLOC_ARENA_MAX=1 DATABASE_URL= node "$dist/cli/main.js" index "$work/repo.git" \
       --abi all --json --ref refs/heads/bench 2>&1 >/dev/null | tail -1)
     read -r wall user sys <<< "$line"
     cpu=$(awk "BEGIN {print $user + $sys}")

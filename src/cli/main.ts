@@ -1,6 +1,7 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node
 // (MALLOC_ARENA_MAX: glibc's malloc otherwise keeps an arena per thread, and an index run's worker
-// threads leave memory in theirs: 110-150 MiB more peak resident memory on a history, BENCHMARKS.md.)
+// threads leave memory in theirs: 110-150 MiB more peak resident memory on a history than with two
+// arenas, and two keep about 100 MiB more than one, BENCHMARKS.md.)
 // abi-blame's command line. Each command lives in its own file; this one wires them up and turns
 // bad input into one line on stderr and exit status 2.
 
