@@ -30,11 +30,11 @@ export interface IndexCommandOptions {
 /**
  * MiB of JavaScript heap per layout worker unless --worker-heap says otherwise: V8 lets garbage
  * grow to gigabytes before collecting it, and a worker's heap runs at its cap whatever its live
- * set. At 600, with a token cache of about one tree (unit-cache.ts) and HEAP_FLAGS, the whole
- * synthetic kernel-scale history took 46.6 min (28 commits/s at first, 11 past 40,000 commits as
- * the collector takes more), peak 1,966 MiB (BENCHMARKS.md). A larger cap is the user's choice;
- * the < 2 GB peak is the default's. Workers that fill it after laying out commits are replaced
- * (runIndex), and a tree that needs more runs on without the cap.
+ * set. At 600, with a token cache of about one tree (unit-cache.ts), HEAP_FLAGS and one malloc
+ * arena (main.ts), the whole synthetic kernel-scale history took 45.0 min (28 commits/s at first,
+ * 12 past 40,000 commits as the collector takes more), peak 1,776 MiB (BENCHMARKS.md). A larger
+ * cap is the user's choice; the < 2 GB peak is the default's. Workers that fill it after laying
+ * out commits are replaced (runIndex), and a tree that needs more runs on without the cap.
  */
 const DEFAULT_WORKER_HEAP_MB = 600;
 
