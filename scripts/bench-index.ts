@@ -17,7 +17,7 @@
 // phase 1 and start from it (to measure a change to the day alone; the same --upto and day options).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +39,12 @@ const { values } = parseArgs({
   },
 });
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+
+/** The environment the CLI's first line (`#!/usr/bin/env -S VAR=… node`) sets: the run is the installed command's. */
+function shebangEnv(): Record<string, string> {
+  const vars = /^#!\/usr\/bin\/env -S (.*) node$/m.exec(readFileSync(CLI, 'utf8').split('\n', 1)[0]!)?.[1] ?? '';
+  return Object.fromEntries(vars.split(' ').filter(Boolean).map((v) => v.split('=', 2) as [string, string]));
+}
 /**
  * The projection's size of the real kernel's uapi history: the issue's kernel-scale figure (30,000
  * commits touching uapi headers), not a count taken here (no kernel history on this machine).
@@ -104,7 +110,7 @@ function run(label: string): { seconds: number; peakMiB: number; cpuSeconds: num
   const args = [...prof, CLI, 'index', work, '--abi', 'all', '--json', ...refArgs, ...heap, ...(values.db ? ['--db', values.db] : [])];
   const t0 = performance.now();
   // node runs the CLI directly (for --cpu-prof), so the environment its first line sets is set here.
-  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'node', ...args], { encoding: 'utf8', env: { MALLOC_ARENA_MAX: '1', ...process.env, DATABASE_URL: '' } });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', 'node', ...args], { encoding: 'utf8', env: { ...shebangEnv(), ...process.env, DATABASE_URL: '' } });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
   const [peakKiB, user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);

@@ -33,8 +33,8 @@ for i in $(seq 1 "$n"); do
       cp -a "$pristine" "$work"
     fi
     sync
-    # As the installed command's first line sets it.
-    line=$(/usr/bin/time -f '%e %U %S' env MALLOC_ARENA_MAX=1 DATABASE_URL= node "$dist/cli/main.js" index "$work/repo.git" \
+    # The environment the build's own first line (#!/usr/bin/env -S VAR=… node) sets.
+    line=$(/usr/bin/time -f '%e %U %S' env $(sed -n '1s/^#!\/usr\/bin\/env -S \(.*\) node$/\1/p' "$dist/cli/main.js") DATABASE_URL= node "$dist/cli/main.js" index "$work/repo.git" \
       --abi all --json --ref refs/heads/bench 2>&1 >/dev/null | tail -1)
     read -r wall user sys <<< "$line"
     cpu=$(awk "BEGIN {print $user + $sys}")

@@ -16,7 +16,8 @@ work=/tmp/abi-blame-at-once
 rm -rf "$work" && mkdir -p "$work"
 history_clone "$input" "$rev" "$work/pristine.git"
 run() { # label dist clone
-  /usr/bin/time -f "$1: %e s, CPU %U+%S s, peak %M KiB" env MALLOC_ARENA_MAX=1 DATABASE_URL= \
+  # The environment the build's own first line (#!/usr/bin/env -S VAR=… node) sets.
+  /usr/bin/time -f "$1: %e s, CPU %U+%S s, peak %M KiB" env $(sed -n '1s/^#!\/usr\/bin\/env -S \(.*\) node$/\1/p' "$2/cli/main.js") DATABASE_URL= \
     node "$2/cli/main.js" index "$3" --abi all --json --ref refs/heads/bench 2>&1 >/dev/null | tail -1
 }
 for i in $(seq 1 "$n"); do

@@ -1,7 +1,8 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=1 node
 // (MALLOC_ARENA_MAX: glibc's malloc otherwise keeps an arena per thread, and an index run's worker
-// threads leave memory in theirs: 110-150 MiB more peak resident memory on a history than with two
-// arenas, and two keep about 100 MiB more than one, BENCHMARKS.md.)
+// threads leave memory in theirs. Over the whole synthetic history one arena peaked 134 MiB under two
+// at the same speed, and two 110-150 MiB under one per thread, BENCHMARKS.md. The bench scripts
+// read this line to run a build as it is installed.)
 // abi-blame's command line. Each command lives in its own file; this one wires them up and turns
 // bad input into one line on stderr and exit status 2.
 

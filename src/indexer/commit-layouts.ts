@@ -104,10 +104,9 @@ export class CommitLayouter {
         const before = prev && recordAt(prev, header, name);
         const after = recordAt(update.state, header, name);
         if (sameRecord(before, after)) continue;
-        const row = after && layoutRow(after);
-        const hash = row ? row.hash : null;
+        const row = after ? layoutRow(after) : null;
         if (row) out.layouts.set(row.hash, row.body);
-        out.deltas.push({ abis: [abi], kind: 'record', header, name, layoutHash: hash, value: null, ioctl: null });
+        out.deltas.push({ abis: [abi], kind: 'record', header, name, layoutHash: row?.hash ?? null, value: null, ioctl: null });
         if (others_.some((o) => sameRecord(recordAt(o, header, name), after))) continue;
         addEvents(out.events, abi, diffRecord(before, after));
       }
