@@ -37,6 +37,7 @@ it('keeps no index lines of segments whose index is written', () => {
   archive.close();
   rmSync(dir, { recursive: true, force: true });
   // Kept lines (a key, two parts and their hashes each) were 23 MB for 60,000 units, measured on
-  // the code that kept them; now the heap stays level (0.1 MB measured) within the budget.
-  expect(grown).toBeLessThan(4_000_000);
+  // the code that kept them; now the heap stays level (0.1 MB measured alone, 4.2 MB once in a
+  // loaded CI run: compiled code and V8's own tables) within the budget.
+  expect(grown).toBeLessThan(10_000_000);
 });
